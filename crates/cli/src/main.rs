@@ -1,0 +1,2 @@
+//! The gammaflow binary.
+fn main() {}

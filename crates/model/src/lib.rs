@@ -1,0 +1,1 @@
+//! gammaflow's domain types (placeholder, being written).
