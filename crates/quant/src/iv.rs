@@ -26,10 +26,16 @@ pub enum IvStatus {
 pub fn implied_vol(inputs: &OptionInputs, price: f64) -> Result<f64, QuantError> {
     inputs.validate()?;
     if !price.is_finite() {
-        return Err(QuantError::InvalidInput { name: "price", value: price });
+        return Err(QuantError::InvalidInput {
+            name: "price",
+            value: price,
+        });
     }
     let _ = (Model::Bsm, OptionKind::Call);
-    Err(QuantError::InvalidInput { name: "price", value: price })
+    Err(QuantError::InvalidInput {
+        name: "price",
+        value: price,
+    })
 }
 
 /// Structure-of-arrays inputs of [`implied_vol_batch`]: one model for the whole batch, one row per

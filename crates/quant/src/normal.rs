@@ -308,7 +308,11 @@ mod tests {
             (-1.0, 1.842_700_792_949_714_9),
         ];
         for (x, want) in cases {
-            assert!(rel(erfc(x), want) < 4e-16, "erfc({x}) = {} want {want}", erfc(x));
+            assert!(
+                rel(erfc(x), want) < 4e-16,
+                "erfc({x}) = {} want {want}",
+                erfc(x)
+            );
         }
     }
 
