@@ -28,6 +28,7 @@
 //! assert!((vol - 0.15).abs() < 1e-13);
 //! ```
 
+mod arith;
 pub mod black;
 pub mod chain;
 mod error;

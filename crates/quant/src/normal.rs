@@ -11,6 +11,8 @@
 
 use std::f64::consts::FRAC_1_SQRT_2;
 
+use crate::arith::{Arith, Plain};
+
 /// 1/√(2π).
 pub const ONE_OVER_SQRT_TWO_PI: f64 = 0.398_942_280_401_432_7;
 /// √(2π).
@@ -72,45 +74,54 @@ const ERFC_Q: [f64; 5] = [
 ];
 
 /// `erf(x)` for `|x| ≤ 0.46875` by Cody's first rational approximation.
-#[inline]
-fn erf_small(x: f64) -> f64 {
+#[inline(always)]
+fn erf_small<A: Arith>(x: f64) -> f64 {
     let z = x * x;
-    let mut num = ERF_A[4] * z;
-    let mut den = z;
-    for i in 0..3 {
-        num = (num + ERF_A[i]) * z;
-        den = (den + ERF_B[i]) * z;
-    }
-    x * (num + ERF_A[3]) / (den + ERF_B[3])
+    let mut num = ERF_A[4];
+    let mut den = z + ERF_B[0];
+    num = A::fma(num, z, ERF_A[0]);
+    num = A::fma(num, z, ERF_A[1]);
+    den = A::fma(den, z, ERF_B[1]);
+    num = A::fma(num, z, ERF_A[2]);
+    den = A::fma(den, z, ERF_B[2]);
+    num = A::fma(num, z, ERF_A[3]);
+    den = A::fma(den, z, ERF_B[3]);
+    x * num / den
 }
 
 /// `erfcx(y) = e^(y²)·erfc(y)` for `y > 0.46875` (Cody's second and third approximations).
-#[inline]
-fn erfcx_positive_tail(y: f64) -> f64 {
+#[inline(always)]
+fn erfcx_positive_tail<A: Arith>(y: f64) -> f64 {
     if y <= 4.0 {
-        let mut num = ERFC_C[8] * y;
-        let mut den = y;
-        for i in 0..7 {
-            num = (num + ERFC_C[i]) * y;
-            den = (den + ERFC_D[i]) * y;
+        let mut num = ERFC_C[8];
+        let mut den = y + ERFC_D[0];
+        num = A::fma(num, y, ERFC_C[0]);
+        for i in 1..7 {
+            num = A::fma(num, y, ERFC_C[i]);
+            den = A::fma(den, y, ERFC_D[i]);
         }
-        (num + ERFC_C[7]) / (den + ERFC_D[7])
+        num = A::fma(num, y, ERFC_C[7]);
+        den = A::fma(den, y, ERFC_D[7]);
+        num / den
     } else {
         let z = 1.0 / (y * y);
-        let mut num = ERFC_P[5] * z;
-        let mut den = z;
-        for i in 0..4 {
-            num = (num + ERFC_P[i]) * z;
-            den = (den + ERFC_Q[i]) * z;
+        let mut num = ERFC_P[5];
+        let mut den = z + ERFC_Q[0];
+        num = A::fma(num, z, ERFC_P[0]);
+        for i in 1..4 {
+            num = A::fma(num, z, ERFC_P[i]);
+            den = A::fma(den, z, ERFC_Q[i]);
         }
-        let tail = z * (num + ERFC_P[4]) / (den + ERFC_Q[4]);
+        num = A::fma(num, z, ERFC_P[4]);
+        den = A::fma(den, z, ERFC_Q[4]);
+        let tail = z * num / den;
         (ONE_OVER_SQRT_PI - tail) / y
     }
 }
 
 /// `e^(−y²)` for `y ≥ 0` without the relative error that rounding `y²` would introduce: `y` is split
 /// into a part with few bits (exact square) and a small remainder.
-#[inline]
+#[inline(always)]
 fn exp_minus_square(y: f64) -> f64 {
     let head = (y * 16.0).trunc() / 16.0;
     let del = (y - head) * (y + head);
@@ -121,14 +132,19 @@ fn exp_minus_square(y: f64) -> f64 {
 /// (it underflows to 0 only beyond `x ≈ 26.55`).
 #[inline]
 pub fn erfc(x: f64) -> f64 {
+    erfc_with::<Plain>(x)
+}
+
+#[inline(always)]
+pub(crate) fn erfc_with<A: Arith>(x: f64) -> f64 {
     let y = x.abs();
     if y <= 0.468_75 {
-        return 1.0 - erf_small(x);
+        return 1.0 - erf_small::<A>(x);
     }
     let positive = if y >= 26.55 {
         0.0
     } else {
-        erfcx_positive_tail(y) * exp_minus_square(y)
+        erfcx_positive_tail::<A>(y) * exp_minus_square(y)
     };
     if x < 0.0 { 2.0 - positive } else { positive }
 }
@@ -137,7 +153,7 @@ pub fn erfc(x: f64) -> f64 {
 #[inline]
 pub fn erf(x: f64) -> f64 {
     if x.abs() <= 0.468_75 {
-        erf_small(x)
+        erf_small::<Plain>(x)
     } else {
         1.0 - erfc(x)
     }
@@ -147,9 +163,14 @@ pub fn erf(x: f64) -> f64 {
 /// every `x` (≈ `1/(x√π)` for large positive `x`; `+∞` below `x ≈ −26.63`).
 #[inline]
 pub fn erfcx(x: f64) -> f64 {
+    erfcx_with::<Plain>(x)
+}
+
+#[inline(always)]
+pub(crate) fn erfcx_with<A: Arith>(x: f64) -> f64 {
     let y = x.abs();
     if y <= 0.468_75 {
-        return (x * x).exp() * (1.0 - erf_small(x));
+        return (x * x).exp() * (1.0 - erf_small::<A>(x));
     }
     if x > 0.0 {
         if x >= 2.53e307 {
@@ -158,7 +179,7 @@ pub fn erfcx(x: f64) -> f64 {
         if x >= 6.71e7 {
             return ONE_OVER_SQRT_PI / x;
         }
-        return erfcx_positive_tail(y);
+        return erfcx_positive_tail::<A>(y);
     }
     if x < -26.628 {
         return f64::INFINITY;
@@ -167,7 +188,7 @@ pub fn erfcx(x: f64) -> f64 {
     let head = (y * 16.0).trunc() / 16.0;
     let del = (y - head) * (y + head);
     let two_exp = 2.0 * (head * head).exp() * del.exp();
-    two_exp - erfcx_positive_tail(y)
+    two_exp - erfcx_positive_tail::<A>(y)
 }
 
 /// The standard normal density `φ(x) = e^(−x²/2)/√(2π)`.
@@ -182,7 +203,12 @@ pub fn pdf(x: f64) -> f64 {
 /// the tail's slope (4e-15 at `x = −10`, 3e-14 at `x = −30`), which is far below any price tolerance.
 #[inline]
 pub fn cdf(x: f64) -> f64 {
-    0.5 * erfc(-x * FRAC_1_SQRT_2)
+    cdf_with::<Plain>(x)
+}
+
+#[inline(always)]
+pub(crate) fn cdf_with<A: Arith>(x: f64) -> f64 {
+    0.5 * erfc_with::<A>(-x * FRAC_1_SQRT_2)
 }
 
 // Wichura AS 241 (PPND16) coefficients.
@@ -247,13 +273,13 @@ const AS241_F: [f64; 8] = [
     2.044_263_103_389_939_7e-15,
 ];
 
-#[inline]
-fn ratio(num: &[f64; 8], den: &[f64; 8], r: f64) -> f64 {
+#[inline(always)]
+fn ratio<A: Arith>(num: &[f64; 8], den: &[f64; 8], r: f64) -> f64 {
     let mut n = num[7];
     let mut d = den[7];
     for i in (0..7).rev() {
-        n = n * r + num[i];
-        d = d * r + den[i];
+        n = A::fma(n, r, num[i]);
+        d = A::fma(d, r, den[i]);
     }
     n / d
 }
@@ -261,6 +287,11 @@ fn ratio(num: &[f64; 8], den: &[f64; 8], r: f64) -> f64 {
 /// The inverse of [`cdf`]: the `x` with `Φ(x) = p`, for `0 < p < 1`; `−∞`/`+∞` at 0/1 and NaN outside.
 #[inline]
 pub fn inverse_cdf(p: f64) -> f64 {
+    inverse_cdf_with::<Plain>(p)
+}
+
+#[inline(always)]
+pub(crate) fn inverse_cdf_with<A: Arith>(p: f64) -> f64 {
     if !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
@@ -272,14 +303,14 @@ pub fn inverse_cdf(p: f64) -> f64 {
     }
     let q = p - 0.5;
     if q.abs() <= 0.425 {
-        return q * ratio(&AS241_A, &AS241_B, 0.180_625 - q * q);
+        return q * ratio::<A>(&AS241_A, &AS241_B, 0.180_625 - q * q);
     }
     let tail = if q < 0.0 { p } else { 1.0 - p };
     let r = (-tail.ln()).sqrt();
     let x = if r <= 5.0 {
-        ratio(&AS241_C, &AS241_D, r - 1.6)
+        ratio::<A>(&AS241_C, &AS241_D, r - 1.6)
     } else {
-        ratio(&AS241_E, &AS241_F, r - 5.0)
+        ratio::<A>(&AS241_E, &AS241_F, r - 5.0)
     };
     if q < 0.0 { -x } else { x }
 }

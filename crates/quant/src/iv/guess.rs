@@ -1,0 +1,358 @@
+//! Initial guess and Householder refinement for the normalised out-of-the-money problem
+//! `b(x, s) = β`, `x < 0`, `0 < β < b_max = e^(x/2)`.
+//!
+//! The scheme follows the structure Peter Jäckel describes in "Let's Be Rational" (Wilmott, 2015),
+//! written here from the mathematics:
+//!
+//! * `b` is convex in `s` below the inflection point `s_c = √(2|x|)` and concave above it. The tangent
+//!   at `s_c` meets 0 at `s_l` and `b_max` at `s_u`; `b_l = b(s_l)`, `b_c = b(s_c)`, `b_u = b(s_u)` split
+//!   the price axis in four branches.
+//! * In the two central branches `s(β)` is interpolated by a shape-preserving rational cubic
+//!   (Delbourgo & Gregory) through the branch points, with slopes `1/b'` and zero curvature at `s_c`.
+//! * In the low branch the price is mapped to `f = (2π|x|/(3√3))·Φ(−|x|/(√3·s))³`, which has the same
+//!   leading asymptotics as `b` for `s → 0`, and `f(β)` is interpolated; inverting the map gives `s`.
+//!   In the high branch `f = Φ(−s/2)` plays that role near `b_max`.
+//! * Then Householder steps of third order (quartic convergence) on an objective that is nearly
+//!   linear in each branch: `1/ln b − 1/ln β` (low), `b − β` (central), `ln((b_max − β)/(b_max − b))`
+//!   (high).
+//!
+//! All closed forms at the branch points (`b_c`, `s_l`, `s_u`) come from the `E·D` split of
+//! [`super::normalised`]: at `s_c`, `h + t = 0`, so `b_c = E_c·(M(0) − M(−s_c))`, `s_l = s_c − b_c/E_c`
+//! and `s_u = s_c + (b_max − b_c)/E_c = s_c + M(0) + M(−s_c)`.
+
+use crate::arith::Arith;
+use crate::normal::{cdf_with, inverse_cdf_with, pdf};
+
+use super::normalised::{
+    LN_SQRT_TWO_PI, M_AT_ZERO, complement_parts, mills, price_parts, vega_log_derivatives,
+};
+
+const SQRT_THREE: f64 = 1.732_050_807_568_877_2;
+const TWO_PI_OVER_THREE_SQRT_THREE: f64 = 1.209_199_576_156_145_2;
+/// Relative step below which a further Householder step cannot change the result: with quartic
+/// convergence the error left after a step of relative size δ is of order δ⁴.
+const CONVERGED: f64 = 1e-5;
+/// Householder steps at most (two always reach the attainable accuracy; see the oracle tests).
+const MAX_STEPS: usize = 2;
+
+/// Which objective the Householder steps use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Objective {
+    /// `1/ln b − 1/ln β`
+    Low,
+    /// `b − β`
+    Central,
+    /// `ln((b_max − β)/(b_max − b))`
+    High,
+}
+
+/// Rational cubic through `(0, y_l)` and `(1, y_r)` with end slopes `d_l`, `d_r` (per unit of the
+/// original abscissa of width `width`), evaluated at `u` with `v = 1 − u` passed separately so that
+/// points next to the right end keep their precision.
+#[inline(always)]
+fn rational_cubic<A: Arith>(
+    u: f64,
+    v: f64,
+    width: f64,
+    y: (f64, f64),
+    d: (f64, f64),
+    r: f64,
+) -> f64 {
+    let (y_l, y_r) = y;
+    let (d_l, d_r) = d;
+    if r >= 1e15 {
+        // The limit r → ∞ is linear interpolation.
+        return A::fma(y_r, u, y_l * v);
+    }
+    let uu = u * u;
+    let vv = v * v;
+    let num = A::fma(
+        y_r * uu,
+        u,
+        A::fma(
+            A::fma(r, y_r, -width * d_r) * uu,
+            v,
+            A::fma(A::fma(r, y_l, width * d_l) * u, vv, y_l * vv * v),
+        ),
+    );
+    num / A::fma(r - 3.0, u * v, 1.0)
+}
+
+/// The control parameter that makes the rational cubic have second derivative `curvature` at the
+/// left (`at_left`) or right end, raised where needed so that the interpolant stays monotone and
+/// convex or concave like the data.
+#[inline(always)]
+fn control_for_curvature(
+    width: f64,
+    y: (f64, f64),
+    d: (f64, f64),
+    curvature: f64,
+    at_left: bool,
+) -> f64 {
+    let (d_l, d_r) = d;
+    let slope = (y.1 - y.0) / width;
+    let numerator = 0.5 * width * curvature + (d_r - d_l);
+    let denominator = if at_left { slope - d_l } else { d_r - slope };
+    let r = if denominator != 0.0 {
+        numerator / denominator
+    } else {
+        1e16
+    };
+    // Shape preservation: for data convex (d_l < slope < d_r) or concave, the curvature at both ends
+    // keeps its sign iff r ≥ (d_r − d_l)/(slope − d_l) and r ≥ (d_r − d_l)/(d_r − slope).
+    let left_gap = slope - d_l;
+    let right_gap = d_r - slope;
+    if left_gap * right_gap > 0.0 {
+        let minimum = ((d_r - d_l) / left_gap).max((d_r - d_l) / right_gap);
+        if r.is_nan() || r < minimum {
+            return minimum;
+        }
+    }
+    if r.is_nan() || r <= -1.0 {
+        1e16
+    } else {
+        r.min(1e16)
+    }
+}
+
+/// Total volatility `s` with `b(x, s) = β`, for `x < 0` and `0 < β < b_max = e^(x/2)`.
+#[inline(always)]
+pub(super) fn solve_otm<A: Arith>(x: f64, beta: f64, b_max: f64) -> f64 {
+    let ax = -x;
+    let s_c = (2.0 * ax).sqrt();
+    let m_c = mills::<A>(-s_c);
+    let e_c = (-0.5 * ax - LN_SQRT_TWO_PI).exp();
+    let b_c = e_c * (M_AT_ZERO - m_c);
+
+    let (s, objective) = if beta < b_c {
+        let s_l = s_c - (M_AT_ZERO - m_c);
+        let (ln_e_l, d_l) = if s_l > 0.0 {
+            price_parts::<A>(x, s_l)
+        } else {
+            (f64::NEG_INFINITY, 0.0)
+        };
+        let v_l = ln_e_l.exp();
+        let b_l = v_l * d_l;
+        if beta < b_l {
+            (
+                low_branch_guess::<A>(x, beta, s_l, v_l, b_l),
+                Objective::Low,
+            )
+        } else {
+            // s(β) on [b_l, b_c], zero curvature at the inflection point b_c.
+            let width = b_c - b_l;
+            let y = (s_l, s_c);
+            let d = (1.0 / v_l, 1.0 / e_c);
+            let r = control_for_curvature(width, y, d, 0.0, false);
+            let u = (beta - b_l) / width;
+            let v = (b_c - beta) / width;
+            (
+                rational_cubic::<A>(u, v, width, y, d, r),
+                Objective::Central,
+            )
+        }
+    } else {
+        let s_u = s_c + M_AT_ZERO + m_c;
+        let (ln_e_u, c_u) = complement_parts::<A>(x, s_u);
+        let v_u = ln_e_u.exp();
+        let b_u = b_max - v_u * c_u;
+        if beta <= b_u {
+            let width = b_u - b_c;
+            let y = (s_c, s_u);
+            let d = (1.0 / e_c, 1.0 / v_u);
+            let r = control_for_curvature(width, y, d, 0.0, true);
+            let u = (beta - b_c) / width;
+            let v = (b_u - beta) / width;
+            let objective = if beta > 0.5 * b_max {
+                Objective::High
+            } else {
+                Objective::Central
+            };
+            (rational_cubic::<A>(u, v, width, y, d, r), objective)
+        } else {
+            (
+                high_branch_guess::<A>(x, beta, b_max, s_u, v_u, b_u),
+                Objective::High,
+            )
+        }
+    };
+
+    refine::<A>(x, beta, b_max, s, objective)
+}
+
+/// Total volatility for the at-the-money case `x = 0`, where `b = erf(s/(2√2))` and `b_max = 1`.
+#[inline(always)]
+pub(super) fn solve_atm<A: Arith>(beta: f64) -> f64 {
+    let guess = if beta < 1e-3 {
+        // b ≈ s/√(2π) for small s
+        2.506_628_274_631_000_7 * beta
+    } else {
+        -2.0 * inverse_cdf_with::<A>(0.5 * (1.0 - beta))
+    };
+    let objective = if beta > 0.5 {
+        Objective::High
+    } else {
+        Objective::Central
+    };
+    refine::<A>(0.0, beta, 1.0, guess, objective)
+}
+
+/// Householder steps of third order from `s` on the branch's objective.
+#[inline(always)]
+fn refine<A: Arith>(x: f64, beta: f64, b_max: f64, mut s: f64, objective: Objective) -> f64 {
+    let ln_beta = if objective == Objective::Low {
+        beta.ln()
+    } else {
+        0.0
+    };
+    let ln_beta_gap = if objective == Objective::High {
+        (b_max - beta).ln()
+    } else {
+        0.0
+    };
+    for _ in 0..MAX_STEPS {
+        let (a, a3) = vega_log_derivatives::<A>(x, s);
+        // ν = −g/g'; (h2, h3) = (g''/g', g'''/g').
+        let (nu, h2, h3) = match objective {
+            Objective::Central => {
+                let (ln_e, d) = price_parts::<A>(x, s);
+                (beta / ln_e.exp() - d, a, a3)
+            }
+            Objective::Low => {
+                let (ln_e, d) = price_parts::<A>(x, s);
+                let l = ln_e + d.ln();
+                let w = 1.0 / d;
+                let inv_l = 1.0 / l;
+                let nu = l * d * (ln_beta - l) / ln_beta;
+                let g2 = -w * A::fma(2.0, inv_l, 1.0);
+                let g3 = w * w * A::fma(6.0 * inv_l, 1.0 + inv_l, 2.0);
+                (nu, g2 + a, A::fma(3.0 * g2, a, g3 + a3))
+            }
+            Objective::High => {
+                let (ln_e, c) = complement_parts::<A>(x, s);
+                let u = 1.0 / c;
+                let nu = -(ln_beta_gap - ln_e - c.ln()) * c;
+                (nu, u + a, A::fma(2.0 * u, u, A::fma(3.0 * u, a, a3)))
+            }
+        };
+        let step = nu * A::fma(0.5 * h2, nu, 1.0) / A::fma(nu, A::fma(h3 / 6.0, nu, h2), 1.0);
+        let next = s + step;
+        if !(next > 0.0 && next.is_finite()) {
+            // A wild step (far outside the basin): fall back to a safe contraction.
+            s = if step > 0.0 { 2.0 * s } else { 0.5 * s };
+            continue;
+        }
+        s = next;
+        if step.abs() <= CONVERGED * s {
+            break;
+        }
+    }
+    s
+}
+
+/// Guess in the low branch `0 < β < b_l` through the map `f(s) = c·Φ(z)³`, `z = −|x|/(√3·s)`.
+#[inline(always)]
+fn low_branch_guess<A: Arith>(x: f64, beta: f64, s_l: f64, v_l: f64, b_l: f64) -> f64 {
+    let ax = -x;
+    let c = TWO_PI_OVER_THREE_SQRT_THREE * ax;
+    let z = -ax / (SQRT_THREE * s_l);
+    let big_phi = cdf_with::<A>(z);
+    let small_phi = pdf(z);
+    let f_l = c * big_phi * big_phi * big_phi;
+    // Derivatives of the map in s: z' = −z/s, z'' = 2z/s².
+    let z1 = -z / s_l;
+    let z2 = 2.0 * z / (s_l * s_l);
+    let f1 = 3.0 * c * big_phi * big_phi * small_phi * z1;
+    let f2 = 3.0
+        * c
+        * (small_phi * z1 * z1 * big_phi * (2.0 * small_phi - z * big_phi)
+            + big_phi * big_phi * small_phi * z2);
+    let (a, _) = vega_log_derivatives::<A>(x, s_l);
+    // As functions of β: f_β = f'/b', f_ββ = (f'' − f'·b''/b')/b'².
+    let d_r = f1 / v_l;
+    let curvature = (f2 - f1 * a) / (v_l * v_l);
+    let y = (0.0, f_l);
+    let d = (1.0, d_r);
+    let r = control_for_curvature(b_l, y, d, curvature, false);
+    let u = beta / b_l;
+    let v = (b_l - beta) / b_l;
+    let mut f = rational_cubic::<A>(u, v, b_l, y, d, r);
+    if !(f > 0.0) {
+        f = beta; // f ≈ b for small s
+    }
+    let p = (f / c).cbrt();
+    let z = inverse_cdf_with::<A>(p.min(0.5));
+    if z < 0.0 { -ax / (SQRT_THREE * z) } else { s_l }
+}
+
+/// Guess in the high branch `b_u < β < b_max` through the map `f(s) = Φ(−s/2)`.
+#[inline(always)]
+fn high_branch_guess<A: Arith>(x: f64, beta: f64, b_max: f64, s_u: f64, v_u: f64, b_u: f64) -> f64 {
+    let t_u = 0.5 * s_u;
+    let f_u = cdf_with::<A>(-t_u);
+    let density = pdf(t_u);
+    let f1 = -0.5 * density;
+    let f2 = 0.25 * t_u * density;
+    let (a, _) = vega_log_derivatives::<A>(x, s_u);
+    let d_l = f1 / v_u;
+    let curvature = (f2 - f1 * a) / (v_u * v_u);
+    // Near b_max: b_max − b ≈ (e^(x/2) + e^(−x/2))·Φ(−s/2).
+    let d_r = -1.0 / (b_max + 1.0 / b_max);
+    let width = b_max - b_u;
+    let y = (f_u, 0.0);
+    let d = (d_l, d_r);
+    let r = control_for_curvature(width, y, d, curvature, true);
+    let gap = b_max - beta;
+    let mut f = rational_cubic::<A>((beta - b_u) / width, gap / width, width, y, d, r);
+    if !(f > 0.0) {
+        f = -gap * d_r;
+    }
+    -2.0 * inverse_cdf_with::<A>(f.min(0.5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arith::Plain;
+
+    #[test]
+    fn rational_cubic_fits_ends_and_curvature() {
+        let width = 2.0;
+        let y = (1.0, 3.0);
+        let d = (0.5, 2.0);
+        for at_left in [true, false] {
+            let curvature = 3.0; // admissible: r stays above the shape-preserving minimum
+            let r = control_for_curvature(width, y, d, curvature, at_left);
+            let f = |u: f64| rational_cubic::<Plain>(u, 1.0 - u, width, y, d, r);
+            assert!((f(0.0) - 1.0).abs() < 1e-15 && (f(1.0) - 3.0).abs() < 1e-15);
+            let e = 1e-5;
+            let slope_l = (f(e) - f(0.0)) / (e * width);
+            let slope_r = (f(1.0) - f(1.0 - e)) / (e * width);
+            assert!((slope_l - 0.5).abs() < 1e-4 && (slope_r - 2.0).abs() < 1e-4);
+            // One-sided Taylor estimate of the second derivative at the chosen end.
+            let g = 1e-4;
+            let second = if at_left {
+                2.0 * (f(g) - f(0.0) - d.0 * g * width) / (g * width).powi(2)
+            } else {
+                2.0 * (f(1.0 - g) - f(1.0) + d.1 * g * width) / (g * width).powi(2)
+            };
+            assert!((second - curvature).abs() < 1e-2, "{at_left}: {second}");
+        }
+    }
+
+    #[test]
+    fn solves_each_branch() {
+        for &x in &[-1e-6f64, -0.01, -0.5, -3.0, -20.0] {
+            let b_max = (0.5 * x).exp();
+            for &s in &[1e-3, 0.05, 0.3, 1.0, 2.5, 6.0] {
+                let (ln_e, d) = price_parts::<Plain>(x, s);
+                let beta = ln_e.exp() * d;
+                if !(beta > 1e-300 && beta < b_max) {
+                    continue;
+                }
+                let got = solve_otm::<Plain>(x, beta, b_max);
+                assert!(((got - s) / s).abs() < 1e-11, "x {x} s {s}: got {got}");
+            }
+        }
+    }
+}
