@@ -186,7 +186,8 @@ fn implied_vol_generic<A: Arith>(inputs: &OptionInputs, price: f64) -> Result<f6
     let root_fk = (forward * k).sqrt();
     let beta = time_value / discount / root_fk;
     let x = -(forward / k).ln().abs();
-    let b_max = (0.5 * x).exp();
+    // e^(x/2) with x = −|ln(F/K)| is √(min/max) = min(F, K)/√(F·K).
+    let b_max = forward.min(k) / root_fk;
     if !(beta > 0.0) {
         return Ok(0.0);
     }

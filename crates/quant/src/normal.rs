@@ -315,6 +315,24 @@ pub(crate) fn inverse_cdf_with<A: Arith>(p: f64) -> f64 {
     if q < 0.0 { -x } else { x }
 }
 
+/// [`inverse_cdf`] of `p = e^(ln_p)` for `p ≤ ½`, given `ln p`: the lower tail needs only `√(−ln p)`,
+/// so callers that hold a logarithm (or a power: `ln(p^a) = a·ln p`) skip an `exp`/`ln` pair.
+#[inline(always)]
+pub(crate) fn inverse_cdf_from_ln_with<A: Arith>(ln_p: f64) -> f64 {
+    // ln 0.075: below it p − ½ < −0.425, the tail branches of AS 241.
+    if ln_p < -2.590_267_165_445_236_7 {
+        let r = (-ln_p).sqrt();
+        let x = if r <= 5.0 {
+            ratio::<A>(&AS241_C, &AS241_D, r - 1.6)
+        } else {
+            ratio::<A>(&AS241_E, &AS241_F, r - 5.0)
+        };
+        -x
+    } else {
+        inverse_cdf_with::<A>(ln_p.exp())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +382,15 @@ mod tests {
         assert!(rel(cdf(-30.0), 4.906_713_927_148_187e-198) < 901.0 * 2e-16);
         assert_eq!(cdf(0.0), 0.5);
         assert!(rel(cdf(1.0), 0.841_344_746_068_542_9) < 2e-16);
+    }
+
+    #[test]
+    fn inverse_cdf_from_ln_matches() {
+        for &p in &[1e-300, 1e-20, 0.01, 0.07, 0.08, 0.3, 0.5] {
+            let a = inverse_cdf_from_ln_with::<Plain>(f64::ln(p));
+            let b = inverse_cdf(p);
+            assert!((a - b).abs() <= 1e-14 * b.abs().max(1.0), "{p}: {a} vs {b}");
+        }
     }
 
     #[test]

@@ -21,11 +21,9 @@
 //! and `s_u = s_c + (b_max − b_c)/E_c = s_c + M(0) + M(−s_c)`.
 
 use crate::arith::Arith;
-use crate::normal::{cdf_with, inverse_cdf_with, pdf};
+use crate::normal::{ONE_OVER_SQRT_TWO_PI, inverse_cdf_from_ln_with, inverse_cdf_with, pdf};
 
-use super::normalised::{
-    LN_SQRT_TWO_PI, M_AT_ZERO, complement_parts, mills, price_parts, vega_log_derivatives,
-};
+use super::normalised::{M_AT_ZERO, complement_parts, mills, price_parts, vega_log_derivatives};
 
 const SQRT_THREE: f64 = 1.732_050_807_568_877_2;
 const TWO_PI_OVER_THREE_SQRT_THREE: f64 = 1.209_199_576_156_145_2;
@@ -121,7 +119,8 @@ pub(super) fn solve_otm<A: Arith>(x: f64, beta: f64, b_max: f64) -> f64 {
     let ax = -x;
     let s_c = (2.0 * ax).sqrt();
     let m_c = mills::<A>(-s_c);
-    let e_c = (-0.5 * ax - LN_SQRT_TWO_PI).exp();
+    // E at s_c is e^(−|x|/2)/√(2π) = b_max/√(2π).
+    let e_c = b_max * ONE_OVER_SQRT_TWO_PI;
     let b_c = e_c * (M_AT_ZERO - m_c);
 
     let (s, objective) = if beta < b_c {
@@ -256,8 +255,9 @@ fn low_branch_guess<A: Arith>(x: f64, beta: f64, s_l: f64, v_l: f64, b_l: f64) -
     let ax = -x;
     let c = TWO_PI_OVER_THREE_SQRT_THREE * ax;
     let z = -ax / (SQRT_THREE * s_l);
-    let big_phi = cdf_with::<A>(z);
+    // Φ(z) = φ(z)·M(z): one exponential for both.
     let small_phi = pdf(z);
+    let big_phi = small_phi * mills::<A>(z);
     let f_l = c * big_phi * big_phi * big_phi;
     // Derivatives of the map in s: z' = −z/s, z'' = 2z/s².
     let z1 = -z / s_l;
@@ -280,8 +280,9 @@ fn low_branch_guess<A: Arith>(x: f64, beta: f64, s_l: f64, v_l: f64, b_l: f64) -
     if !(f > 0.0) {
         f = beta; // f ≈ b for small s
     }
-    let p = (f / c).cbrt();
-    let z = inverse_cdf_with::<A>(p.min(0.5));
+    // Φ(z)³ = f/c  ⇒  z = Φ⁻¹(p) with ln p = ln(f/c)/3.
+    let z =
+        inverse_cdf_from_ln_with::<A>(((f / c).ln() * (1.0 / 3.0)).min(-std::f64::consts::LN_2));
     if z < 0.0 { -ax / (SQRT_THREE * z) } else { s_l }
 }
 
@@ -289,8 +290,8 @@ fn low_branch_guess<A: Arith>(x: f64, beta: f64, s_l: f64, v_l: f64, b_l: f64) -
 #[inline(always)]
 fn high_branch_guess<A: Arith>(x: f64, beta: f64, b_max: f64, s_u: f64, v_u: f64, b_u: f64) -> f64 {
     let t_u = 0.5 * s_u;
-    let f_u = cdf_with::<A>(-t_u);
     let density = pdf(t_u);
+    let f_u = density * mills::<A>(-t_u);
     let f1 = -0.5 * density;
     let f2 = 0.25 * t_u * density;
     let (a, _) = vega_log_derivatives::<A>(x, s_u);
