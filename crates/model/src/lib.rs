@@ -21,5 +21,6 @@ pub mod symbol;
 pub mod time;
 
 pub use error::ModelError;
-// pub use price::{Money, Price, Size};
+pub use price::{Money, Price, Size};
+pub use symbol::{OptionContract, OptionRight, OptionRoot, Ticker, Underlying};
 pub use time::UnixNanos;

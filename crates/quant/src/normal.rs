@@ -9,6 +9,9 @@
 //! out-of-the-money prices exact: [`cdf`] is evaluated as `½·erfc(−x/√2)`, never as `1 − ½·erfc(x/√2)`,
 //! so `cdf(-30.0)` is a correct `4.9e-198` rather than 0.
 
+// Coefficients are written as published (more digits than a double holds).
+#![allow(clippy::excessive_precision)]
+
 use std::f64::consts::FRAC_1_SQRT_2;
 
 use crate::arith::{Arith, Plain};
