@@ -1,203 +1,257 @@
-//! The gammaflow binary. Today: `gammaflow chain analyze FILE`, an options-chain analysis of a Cboe
-//! delayed-quote download (IV and Greeks from every bid/ask mid, GEX by strike, zero gamma, walls,
-//! expected move).
+//! The `gammaflow` binary: command-line parsing, file I/O and output formats.
+//!
+//! * `gammaflow chain analyze FILE`: IV, Greeks and gamma exposure of a Cboe delayed-quote chain
+//!   download (see [`chain_cmd`]).
+//! * `gammaflow iv --input IN.csv --output OUT.csv`: batch implied volatility and Greeks over a CSV
+//!   (see [`iv_cmd`]).
+//!
+//! Errors go to stderr as `error: ...` with the file named, and the exit code is 1 (2 for
+//! command-line usage errors, from clap).
 
-use std::io::Write;
+mod chain_cmd;
+mod chain_report;
+mod iv_cmd;
+mod output;
+
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
-use gammaflow_model::expiry::year_fraction;
-use gammaflow_model::session::from_new_york;
-use gammaflow_model::symbol::OptionRight;
-use gammaflow_quant::chain::{ChainAnalyzer, ChainConfig, ChainQuotes};
-use gammaflow_quant::exposure::{DealerSign, MULTIPLIER_SPX};
-use gammaflow_quant::{Model, OptionKind};
-use jiff::civil::{Date, DateTime, Time};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gammaflow_model::Price;
 
-#[derive(Parser)]
-#[command(
-    name = "gammaflow",
-    version,
-    about = "A self-hosted market-data desk for 0DTE index-option traders"
-)]
+/// Default risk-free rate for `chain analyze`: 4.3 % continuously compounded (US T-bill yields of
+/// mid/late 2025, about 4.0–4.4 % for 1–3 months).
+pub const DEFAULT_RATE: f64 = 0.043;
+/// Default dividend yield for `chain analyze`: 1.2 % continuous (SPY's trailing yield in 2025).
+pub const DEFAULT_DIVIDEND_YIELD: f64 = 0.012;
+
+/// gammaflow: a self-hosted market-data desk for 0DTE index-option traders.
+#[derive(Debug, Parser)]
+#[command(name = "gammaflow", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Subcommand)]
+#[derive(Debug, Subcommand)]
 enum Command {
-    /// Option-chain files.
-    Chain {
-        #[command(subcommand)]
-        action: ChainAction,
-    },
+    /// Option-chain analysis.
+    #[command(subcommand)]
+    Chain(ChainCommand),
+    /// Batch implied volatility and Greeks over a CSV of `model,flag,S,K,T,r,q,price`.
+    Iv(IvArgs),
 }
 
-#[derive(Subcommand)]
-enum ChainAction {
-    /// Analyse a Cboe delayed-quote chain download (.csv 2025 layout or .dat 2020 layout).
-    Analyze {
-        /// The chain file.
-        file: PathBuf,
-        /// Which expiry: `0dte` (the valuation date), `next` (the first not yet expired), or a date YYYY-MM-DD.
-        #[arg(long, default_value = "next")]
-        expiry: String,
-        /// Risk-free rate, continuously compounded per year.
-        #[arg(long, default_value_t = 0.043)]
-        rate: f64,
-        /// Dividend yield, continuously compounded per year (SPY ≈ 1.2 %).
-        #[arg(long, default_value_t = 0.012)]
-        dividend_yield: f64,
-        /// Valuation time in New York, YYYY-MM-DDTHH:MM (default: the file's quote time).
-        #[arg(long)]
-        valuation_time: Option<String>,
-    },
+#[derive(Debug, Subcommand)]
+enum ChainCommand {
+    /// Analyse a Cboe delayed-quote chain download (2020 `.dat` or 2025 `.csv` layout): IV and
+    /// Greeks from each bid/ask mid (Black-Scholes-Merton on spot), our IV minus Cboe's, GEX per
+    /// contract, per strike and in total, zero gamma, call/put walls, expected move.
+    Analyze(ChainArgs),
 }
 
-fn main() {
-    if let Err(error) = run(Cli::parse()) {
-        eprintln!("gammaflow: {error:#}");
-        std::process::exit(1);
+/// Which expiries `chain analyze` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpirySelect {
+    /// Every expiry in the file.
+    All,
+    /// The expiry equal to the valuation date (New York).
+    ZeroDte,
+    /// The first expiry not yet expired at the valuation time.
+    Next,
+    /// One date.
+    Date(jiff::civil::Date),
+}
+
+fn parse_expiry(text: &str) -> Result<ExpirySelect, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "all" => Ok(ExpirySelect::All),
+        "0dte" => Ok(ExpirySelect::ZeroDte),
+        "next" => Ok(ExpirySelect::Next),
+        _ => text
+            .parse::<jiff::civil::Date>()
+            .map(ExpirySelect::Date)
+            .map_err(|_| format!("expected next, 0dte, all or a date YYYY-MM-DD, got {text:?}")),
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+/// Where `chain analyze` takes the underlying price from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpotChoice {
+    /// The file's last price.
+    Last,
+    /// Per expiry, from put-call parity of the mids.
+    Parity,
+    /// A given price.
+    Value(Price),
+}
+
+fn parse_spot(text: &str) -> Result<SpotChoice, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "last" => Ok(SpotChoice::Last),
+        "parity" => Ok(SpotChoice::Parity),
+        _ => match text.parse::<Price>() {
+            Ok(p) if p > Price::ZERO => Ok(SpotChoice::Value(p)),
+            _ => Err(format!(
+                "expected last, parity or a positive price, got {text:?}"
+            )),
+        },
+    }
+}
+
+fn parse_valuation_time(text: &str) -> Result<jiff::civil::DateTime, String> {
+    text.parse::<jiff::civil::DateTime>()
+        .map_err(|_| format!("expected a New York date and time YYYY-MM-DDTHH:MM, got {text:?}"))
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal.
+    Table,
+    /// Comma-separated values (one table: pick it with --per).
+    Csv,
+    /// JSON (one object with the requested parts).
+    Json,
+}
+
+/// Which part of the analysis to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Per {
+    /// One row per contract (IV, Greeks, IV minus Cboe's, GEX, status).
+    Contract,
+    /// One row per strike (OI and GEX of calls, puts, net), all selected expiries together.
+    Strike,
+    /// One row per expiry (time to expiry, GEX, zero gamma, walls, expected move).
+    Expiry,
+    /// The totals (GEX, zero gamma, walls, expected move of the front expiry, counts).
+    Summary,
+    /// Everything (table and json only).
+    All,
+}
+
+/// Arguments of `gammaflow chain analyze`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Model: Black-Scholes-Merton on spot with continuous r and q; IV from the bid/ask mid; time to expiry \
+in years (ACT/365, whole seconds) from the valuation time to the expiry instant (SPY/SPXW: the 16:00 \
+ET close, 13:00 on early closes; SPX monthly: 09:30 ET). GEX = sign x gamma x OI x 100 x S^2 x 0.01 \
+(US$ per 1 % move, classic dealer sign: long calls, short puts).
+
+Contracts without an IV are listed with the reason: expired, missing_quote, zero_quote (no bid), \
+crossed, below_intrinsic, above_max, invalid_input.
+
+Example (the 2025-06-09 sample was taken at 16:52 ET, after its 0DTE expiry):
+  gammaflow chain analyze SPY_quotedata_2025-06-09_close_with_0DTE.csv --expiry 0dte \\
+      --valuation-time 2025-06-09T15:00 --per summary")]
+struct ChainArgs {
+    /// The chain file (Cboe delayed-quote download, `.csv` or `.dat`).
+    file: PathBuf,
+    /// Expiries to analyse: `next` (the first not expired at the valuation time), `0dte`
+    /// (expiring on the valuation date, New York), `all`, or a date `YYYY-MM-DD`.
+    #[arg(long, default_value = "next", value_parser = parse_expiry)]
+    expiry: ExpirySelect,
+    /// Lowest strike to keep (inclusive).
+    #[arg(long, value_name = "X")]
+    min_strike: Option<Price>,
+    /// Highest strike to keep (inclusive).
+    #[arg(long, value_name = "X")]
+    max_strike: Option<Price>,
+    /// Risk-free rate, continuously compounded per year (0.043 = 4.3 %, about the 1–3 month
+    /// US T-bill yield in 2025).
+    #[arg(long, value_name = "R", default_value_t = DEFAULT_RATE, allow_negative_numbers = true)]
+    rate: f64,
+    /// Dividend yield, continuous per year (0.012 = 1.2 %, SPY's trailing yield in 2025).
+    #[arg(
+        long,
+        value_name = "Q",
+        default_value_t = DEFAULT_DIVIDEND_YIELD,
+        allow_negative_numbers = true
+    )]
+    dividend_yield: f64,
+    /// Underlying price for the model: `last` (the file's last price), `parity` (per expiry, the
+    /// spot implied by put-call parity at the strike where call and put mids are closest), or a
+    /// number.
+    #[arg(long, value_name = "last|parity|S", default_value = "last", value_parser = parse_spot)]
+    spot: SpotChoice,
+    /// Valuation time, New York wall clock, `YYYY-MM-DDTHH:MM[:SS]` [default: the file's quote
+    /// time].
+    #[arg(long, value_name = "YYYY-MM-DDTHH:MM", value_parser = parse_valuation_time)]
+    valuation_time: Option<jiff::civil::DateTime>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
+    /// Which part to write [default: all for table/json, contract for csv].
+    #[arg(long, value_enum)]
+    per: Option<Per>,
+}
+
+/// Arguments of `gammaflow iv`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Input columns (by name, any order, extra columns passed through unchanged): model (bs|black76), \
+flag (c|p), S (spot, or futures price for black76), K, T (years), r, q (continuous; ignored for \
+black76), price (discounted premium).
+
+Output: the input columns, then iv, iv_status, delta, gamma, vega, theta, rho (vega per 1.00 vol, \
+theta per year, rho per 1.00 of rate). If the input already has any of these names, all seven are \
+written with the prefix `calc_`. iv_status: ok, zero_time_value (iv 0), below_intrinsic, above_max, \
+or `invalid_input: <column>`; such rows never abort the run.")]
+struct IvArgs {
+    /// Input CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    input: PathBuf,
+    /// Output CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    output: PathBuf,
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Chain {
-            action:
-                ChainAction::Analyze {
-                    file,
-                    expiry,
-                    rate,
-                    dividend_yield,
-                    valuation_time,
-                },
-        } => analyze(
-            &file,
-            &expiry,
-            rate,
-            dividend_yield,
-            valuation_time.as_deref(),
-        ),
+        Command::Chain(ChainCommand::Analyze(args)) => chain_cmd::run(&chain_cmd::Options {
+            file: args.file,
+            expiry: args.expiry,
+            min_strike: args.min_strike,
+            max_strike: args.max_strike,
+            rate: args.rate,
+            dividend_yield: args.dividend_yield,
+            spot: args.spot,
+            valuation_time: args.valuation_time,
+            format: args.format,
+            out: args.out,
+            per: args.per,
+        }),
+        Command::Iv(args) => iv_cmd::run(&args.input, &args.output),
     }
 }
 
-fn analyze(file: &PathBuf, expiry: &str, r: f64, q: f64, valuation: Option<&str>) -> Result<()> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let chain = gammaflow_sources::cboe::parse(&text)
-        .with_context(|| format!("parsing {}", file.display()))?;
-    let now = match valuation {
-        Some(v) => {
-            let dt: DateTime = v
-                .parse()
-                .with_context(|| format!("--valuation-time {v:?}: expected YYYY-MM-DDTHH:MM"))?;
-            from_new_york(dt.date(), dt.time())?
-        }
-        None => chain.quote_time.instant,
-    };
-    let today = gammaflow_model::session::to_new_york(now)?.date();
-    let expiries = chain.expiries();
-    let chosen: Date = match expiry {
-        "0dte" => today,
-        "next" => *expiries
-            .iter()
-            .find(|d| **d >= today)
-            .context("no expiry on or after the valuation date")?,
-        other => other
-            .parse()
-            .with_context(|| format!("--expiry {other:?}: expected 0dte, next or YYYY-MM-DD"))?,
-    };
-    let rows: Vec<_> = chain.rows.iter().filter(|r| r.expiry == chosen).collect();
-    if rows.is_empty() {
-        bail!(
-            "{}: no contracts expire on {chosen} (expiries: {:?})",
-            file.display(),
-            expiries
-        );
-    }
-    let expiry_instant = from_new_york(chosen, Time::constant(16, 0, 0, 0))?;
-    let t = year_fraction(now, expiry_instant)
-        .with_context(|| format!("expiry {chosen} is before the valuation time"))?;
-    let spot = chain.underlying.last.to_f64();
-    let (mut kind, mut strike, mut bid, mut ask, mut oi) = (vec![], vec![], vec![], vec![], vec![]);
-    for row in &rows {
-        for side in [&row.call, &row.put] {
-            kind.push(if side.contract.right == OptionRight::Call {
-                OptionKind::Call
-            } else {
-                OptionKind::Put
-            });
-            strike.push(side.contract.strike.to_f64());
-            bid.push(side.bid.to_f64());
-            ask.push(side.ask.to_f64());
-            oi.push(side.open_interest as f64);
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|j| j.io_error_kind())
+                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`gammaflow ... | head`) is the reader's choice, not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
         }
     }
-    let quotes = ChainQuotes {
-        model: Model::Bsm,
-        s: spot,
-        t,
-        r,
-        q,
-        multiplier: MULTIPLIER_SPX,
-        kind: &kind,
-        strike: &strike,
-        bid: &bid,
-        ask: &ask,
-        open_interest: &oi,
-        dealer: DealerSign::Classic,
-    };
-    let mut analyzer = ChainAnalyzer::new(ChainConfig::default());
-    let out = analyzer.analyze(&quotes)?;
-    let stdout = std::io::stdout();
-    let mut w = stdout.lock();
-    writeln!(
-        w,
-        "{}: spot {spot}, expiry {chosen}, T = {t:.6} y, {} contracts, {} priced",
-        file.display(),
-        kind.len(),
-        out.priced
-    )?;
-    writeln!(
-        w,
-        "{:>6} {:>9} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8} {:>14}",
-        "right", "strike", "bid", "ask", "mid", "iv", "delta", "oi", "gex_usd_1pct"
-    )?;
-    for i in 0..kind.len() {
-        let label = if kind[i] == OptionKind::Call {
-            "C"
-        } else {
-            "P"
-        };
-        if out.status[i].has_greeks() {
-            writeln!(
-                w,
-                "{label:>6} {:>9.2} {:>8.2} {:>8.2} {:>9.4} {:>9.4} {:>8.4} {:>8} {:>14.0}",
-                strike[i], bid[i], ask[i], out.mid[i], out.iv[i], out.delta[i], oi[i], out.gex[i]
-            )?;
-        } else {
-            writeln!(
-                w,
-                "{label:>6} {:>9.2} {:>8.2} {:>8.2}  {}",
-                strike[i],
-                bid[i],
-                ask[i],
-                out.status[i].as_str()
-            )?;
-        }
-    }
-    writeln!(
-        w,
-        "total GEX {:.0} US$ per 1 % move; zero gamma {:?}; call wall {:?}; put wall {:?}",
-        out.total_gex, out.zero_gamma, out.call_wall, out.put_wall
-    )?;
-    writeln!(
-        w,
-        "ATM {:?}, ATM IV {:.4}, IV-implied 1σ move to expiry {:.2}; straddle {:?}",
-        out.atm_strike, out.atm_iv, out.iv_move, out.straddle
-    )?;
-    Ok(())
 }

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use gammaflow_model::Price;
-use serde_json::{Map, Number, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// One value.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,11 +49,7 @@ impl Cell {
             Cell::Float(None, _) => String::new(),
             Cell::Int(n) => n.to_string(),
             Cell::Price(p) => p.to_string(),
-            Cell::List(v) => v
-                .iter()
-                .map(f64::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
+            Cell::List(v) => v.iter().map(f64::to_string).collect::<Vec<_>>().join(" "),
         }
     }
 
@@ -63,26 +59,13 @@ impl Cell {
             Cell::Float(Some(v), d) => format!("{v:.d$}"),
             Cell::Float(None, _) => "-".to_owned(),
             Cell::Text(t) if t.is_empty() => "-".to_owned(),
+            Cell::List(v) if v.is_empty() => "-".to_owned(),
             other => other.full(),
         }
     }
 
     fn is_numeric(&self) -> bool {
         matches!(self, Cell::Float(..) | Cell::Int(_) | Cell::Price(_))
-    }
-
-    fn json(&self) -> Value {
-        fn number(v: f64) -> Value {
-            Number::from_f64(v).map_or(Value::Null, Value::Number)
-        }
-        match self {
-            Cell::Text(t) => Value::String(t.clone()),
-            Cell::Float(Some(v), _) => number(*v),
-            Cell::Float(None, _) => Value::Null,
-            Cell::Int(n) => Value::Number(Number::from(*n)),
-            Cell::Price(p) => number(p.to_f64()),
-            Cell::List(v) => Value::Array(v.iter().map(|x| number(*x)).collect()),
-        }
     }
 }
 
@@ -232,42 +215,84 @@ pub fn write_csv(out: &mut dyn Write, section: &Section) -> Result<()> {
     Ok(())
 }
 
-/// The sections as one JSON object: key/value sections become objects, tables arrays of objects.
-pub fn to_json(sections: &[Section]) -> Value {
-    let mut root = Map::new();
-    for section in sections {
-        let value = match &section.body {
-            Body::KeyValue(items) => Value::Object(
-                items
-                    .iter()
-                    .map(|(k, v, _)| ((*k).to_owned(), v.json()))
-                    .collect(),
-            ),
-            Body::Table(table) => Value::Array(
-                table
-                    .rows
-                    .iter()
-                    .map(|row| {
-                        Value::Object(
-                            table
-                                .columns
-                                .iter()
-                                .zip(row)
-                                .map(|(c, v)| (c.name.to_owned(), v.json()))
-                                .collect(),
-                        )
-                    })
-                    .collect(),
-            ),
-        };
-        root.insert(section.name.to_owned(), value);
+/// A cell as a JSON value (numbers as numbers, undefined as `null`).
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        fn number<S: Serializer>(v: f64, serializer: S) -> Result<S::Ok, S::Error> {
+            if v.is_finite() {
+                serializer.serialize_f64(v)
+            } else {
+                serializer.serialize_none()
+            }
+        }
+        match self {
+            Cell::Text(t) => serializer.serialize_str(t),
+            Cell::Float(Some(v), _) => number(*v, serializer),
+            Cell::Float(None, _) => serializer.serialize_none(),
+            Cell::Int(n) => serializer.serialize_u64(*n),
+            Cell::Price(p) => number(p.to_f64(), serializer),
+            Cell::List(v) => {
+                let mut seq = serializer.serialize_seq(Some(v.len()))?;
+                for x in v {
+                    seq.serialize_element(&Cell::Float(Some(*x).filter(|x| x.is_finite()), 0))?;
+                }
+                seq.end()
+            }
+        }
     }
-    Value::Object(root)
 }
 
-/// Writes `sections` as pretty JSON followed by a newline.
+/// One table row as a JSON object, keys in column order.
+struct JsonRow<'a>(&'a [Column], &'a [Cell]);
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (c, v) in self.0.iter().zip(self.1) {
+            map.serialize_entry(c.name, v)?;
+        }
+        map.end()
+    }
+}
+
+/// A section's body as JSON: key/value sections become objects, tables arrays of objects.
+impl Serialize for Body {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Body::KeyValue(items) => {
+                let mut map = serializer.serialize_map(Some(items.len()))?;
+                for (k, v, _) in items {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            Body::Table(table) => {
+                let mut seq = serializer.serialize_seq(Some(table.rows.len()))?;
+                for row in &table.rows {
+                    seq.serialize_element(&JsonRow(&table.columns, row))?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+/// All sections as one JSON object, in order.
+struct JsonSections<'a>(&'a [Section]);
+
+impl Serialize for JsonSections<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for section in self.0 {
+            map.serialize_entry(section.name, &section.body)?;
+        }
+        map.end()
+    }
+}
+
+/// Writes `sections` as one pretty-printed JSON object (keys in output order) and a newline.
 pub fn write_json(out: &mut dyn Write, sections: &[Section]) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_json(sections))?;
+    serde_json::to_writer_pretty(&mut *out, &JsonSections(sections))?;
     writeln!(out)?;
     Ok(())
 }
@@ -289,9 +314,18 @@ mod tests {
                 name: "rows",
                 body: Body::Table(Table {
                     columns: vec![
-                        Column { name: "name", in_table: true },
-                        Column { name: "x", in_table: true },
-                        Column { name: "hidden", in_table: false },
+                        Column {
+                            name: "name",
+                            in_table: true,
+                        },
+                        Column {
+                            name: "x",
+                            in_table: true,
+                        },
+                        Column {
+                            name: "hidden",
+                            in_table: false,
+                        },
                     ],
                     rows: vec![
                         vec![Cell::text("a"), Cell::float(1.23456, 2), Cell::Int(7)],
@@ -313,8 +347,15 @@ mod tests {
         );
         let mut csv = Vec::new();
         write_csv(&mut csv, &sample()[1]).unwrap();
-        assert_eq!(String::from_utf8(csv).unwrap(), "name,x,hidden\na,1.23456,7\nbbb,,8\n");
-        let json = to_json(&sample());
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "name,x,hidden\na,1.23456,7\nbbb,,8\n"
+        );
+        let mut json = Vec::new();
+        write_json(&mut json, &sample()).unwrap();
+        let text = String::from_utf8(json).unwrap();
+        assert!(text.find("\"name\"").unwrap() < text.find("\"hidden\"").unwrap());
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(json["summary"]["spot"], 599.48);
         assert!(json["summary"]["zero_gamma"].is_null());
         assert_eq!(json["rows"][1]["hidden"], 8);
