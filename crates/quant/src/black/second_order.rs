@@ -65,20 +65,20 @@ impl Greeks {
             rho: self.rho,
         }
     }
-    /// Vega per 1 volatility point (0.01 of vol): `vega / 100`.
+    /// Vega per 1 volatility point (0.01 of vol): `vega / 100` (see [`FirstOrder::vega_per_pct`]).
     #[inline]
     pub fn vega_per_pct(&self) -> f64 {
-        self.vega * 0.01
+        self.first_order().vega_per_pct()
     }
-    /// Theta per calendar day: `theta / 365`.
+    /// Theta per calendar day: `theta / 365` (see [`FirstOrder::theta_per_day`]).
     #[inline]
     pub fn theta_per_day(&self) -> f64 {
-        self.theta / 365.0
+        self.first_order().theta_per_day()
     }
-    /// Rho per 1 % of rate: `rho / 100`.
+    /// Rho per 1 % of rate: `rho / 100` (see [`FirstOrder::rho_per_pct`]).
     #[inline]
     pub fn rho_per_pct(&self) -> f64 {
-        self.rho * 0.01
+        self.first_order().rho_per_pct()
     }
     /// Vanna per 1 volatility point: change of delta when vol rises by 0.01 (`vanna / 100`).
     #[inline]
