@@ -300,7 +300,7 @@ fn skipped(a: &Analysis) -> Section {
     let rows = a
         .skipped_rows
         .iter()
-        .map(|e| vec![Cell::Int(e.line() as u64), Cell::text(e)])
+        .map(|e| vec![Cell::Int(e.line().unwrap_or(0) as u64), Cell::text(e)])
         .collect();
     Section {
         name: "skipped_rows",

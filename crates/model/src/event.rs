@@ -1,4 +1,5 @@
-//! Market events: trades, quotes (NBBO), bars, open interest and vendor Greeks snapshots.
+//! Market events: trades, quotes (NBBO), bars, open interest, vendor Greeks snapshots, index
+//! values, market-by-order book updates and instrument definitions.
 //!
 //! Every event carries two [`UnixNanos`] timestamps, `ts_event` (stamped by the exchange, the SIP or
 //! the vendor's matching of the event) and `ts_recv` (when the capture server received it), and an
@@ -15,6 +16,9 @@ use crate::ModelError;
 use crate::UnixNanos;
 use crate::price::{Money, Price, Size};
 use crate::symbol::{OptionContract, Ticker, Underlying};
+
+mod more;
+pub use more::{BookAction, BookUpdate, Definition, IndexValue};
 
 /// CME month codes, January to December.
 const MONTH_CODES: &[u8; 12] = b"FGHJKMNQUVXZ";
@@ -440,6 +444,12 @@ pub enum Event {
     OpenInterest(OpenInterest),
     /// Vendor IV and Greeks.
     Greeks(GreeksSnapshot),
+    /// A cash-index value.
+    Index(IndexValue),
+    /// A market-by-order book update.
+    Book(BookUpdate),
+    /// An instrument definition.
+    Definition(Definition),
 }
 
 impl Event {
@@ -451,6 +461,9 @@ impl Event {
             Self::Bar(e) => e.ts_event,
             Self::OpenInterest(e) => e.ts_event,
             Self::Greeks(e) => e.ts_event,
+            Self::Index(e) => e.ts_event,
+            Self::Book(e) => e.ts_event,
+            Self::Definition(e) => e.ts_event,
         }
     }
 
@@ -462,6 +475,9 @@ impl Event {
             Self::Bar(e) => e.ts_recv,
             Self::OpenInterest(e) => e.ts_recv,
             Self::Greeks(e) => e.ts_recv,
+            Self::Index(e) => e.ts_recv,
+            Self::Book(e) => e.ts_recv,
+            Self::Definition(e) => e.ts_recv,
         }
     }
 
@@ -473,6 +489,9 @@ impl Event {
             Self::Bar(e) => e.instrument,
             Self::OpenInterest(e) => e.instrument,
             Self::Greeks(e) => e.instrument,
+            Self::Index(e) => e.instrument,
+            Self::Book(e) => e.instrument,
+            Self::Definition(e) => e.instrument,
         }
     }
 }
@@ -504,6 +523,24 @@ impl From<OpenInterest> for Event {
 impl From<GreeksSnapshot> for Event {
     fn from(e: GreeksSnapshot) -> Self {
         Self::Greeks(e)
+    }
+}
+
+impl From<IndexValue> for Event {
+    fn from(e: IndexValue) -> Self {
+        Self::Index(e)
+    }
+}
+
+impl From<BookUpdate> for Event {
+    fn from(e: BookUpdate) -> Self {
+        Self::Book(e)
+    }
+}
+
+impl From<Definition> for Event {
+    fn from(e: Definition) -> Self {
+        Self::Definition(e)
     }
 }
 

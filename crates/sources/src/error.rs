@@ -2,11 +2,13 @@
 
 use thiserror::Error;
 
-/// What can go wrong when decoding a vendor file or message.
+/// What can go wrong when decoding a vendor file or message, or running a source.
 ///
-/// The decoders are sans-I/O (they see text, not files), so variants carry the **line** (1-based),
-/// the **field** and the offending **text**; the caller that read the file adds its name (the
-/// `gammaflow` binary does so with `anyhow` context).
+/// The Cboe chain decoder is sans-I/O (it sees text, not files), so its variants carry the
+/// **line** (1-based), the **field** and the offending **text**; the caller that read the file adds
+/// its name (the `gammaflow` binary does so with `anyhow` context). Each provider module has its
+/// own error type, wrapped here, so a caller can match one enum and still see the provider's
+/// detail.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum SourcesError {
@@ -78,18 +80,36 @@ pub enum SourcesError {
         /// What was expected.
         reason: String,
     },
+    /// A subscription would exceed the source's per-connection contract limit.
+    #[error("cannot subscribe {requested} option contracts: this source allows at most {limit}")]
+    SubscriptionLimit {
+        /// The source's limit.
+        limit: usize,
+        /// The size of the set the subscription would have made.
+        requested: usize,
+    },
+    /// A Databento file or record.
+    #[error(transparent)]
+    Databento(#[from] crate::databento::DatabentoError),
+    /// The Polygon/Massive protocol or connection.
+    #[error(transparent)]
+    Polygon(#[from] crate::polygon::PolygonError),
+    /// The market simulator.
+    #[error(transparent)]
+    Sim(#[from] crate::sim::SimError),
 }
 
 impl SourcesError {
-    /// The 1-based line number the error is about.
-    pub fn line(&self) -> usize {
+    /// The 1-based line number a Cboe chain error is about; `None` for other errors.
+    pub fn line(&self) -> Option<usize> {
         match self {
             SourcesError::MissingHeader { line, .. }
             | SourcesError::Header { line, .. }
             | SourcesError::ColumnHeader { line, .. }
             | SourcesError::Malformed { line, .. }
             | SourcesError::FieldCount { line, .. }
-            | SourcesError::Field { line, .. } => *line,
+            | SourcesError::Field { line, .. } => Some(*line),
+            _ => None,
         }
     }
 }

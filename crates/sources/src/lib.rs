@@ -1,10 +1,16 @@
-//! gammaflow's market-data sources: one module per provider, each a **sans-I/O** decoder (text or
-//! bytes in, `model` types out; the caller does the reading), later joined by a thin async client.
+//! gammaflow's market-data sources: one [`Source`] abstraction (an async stream of `model` events
+//! plus runtime subscription of option contracts) and one module per provider, each a **sans-I/O**
+//! decoder (bytes or text in, `model` events out) plus a thin async client.
 //!
+//! * [`sim`]: the built-in market simulator, the default source (no key, no server).
+//! * [`polygon`]: the Polygon/Massive WebSocket and REST client.
+//! * [`databento`]: replay of Databento DBN and CSV files.
 //! * [`cboe`]: Cboe delayed-quote option-chain downloads ("quotedata"), both the 2020-era `.dat`
 //!   and the 2025 `.csv` layout, detected automatically.
+//! * [`pacing`]: real-time / N× / as-fast-as-possible release of finite sources.
 //!
-//! Errors are [`SourcesError`]; every variant names the line, field and text it is about.
+//! Errors are [`SourcesError`]; every variant names the input (line, field, frame, file) it is
+//! about.
 //!
 //! ```
 //! let text = "\nSPDR S&P 500 ETF Trust,Last: 599.48,Change:  0.54\n\
@@ -19,6 +25,12 @@
 //! ```
 
 pub mod cboe;
+pub mod databento;
 mod error;
+pub mod pacing;
+pub mod polygon;
+pub mod sim;
+mod source;
 
 pub use error::SourcesError;
+pub use source::{Source, SubscriptionDiff, Subscriptions};

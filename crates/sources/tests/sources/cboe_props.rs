@@ -41,7 +41,7 @@ proptest! {
             .filter(|l| !l.trim().is_empty()).count();
         prop_assert_eq!(chain.rows.len() + chain.row_errors.len(), data_lines);
         for e in &chain.row_errors {
-            prop_assert!(e.line() >= 5);
+            prop_assert!(e.line().is_some_and(|l| l >= 5));
         }
     }
 
