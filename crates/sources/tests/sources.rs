@@ -7,4 +7,7 @@ mod sources {
     mod cboe_legacy;
     mod cboe_props;
     mod cboe_real;
+    mod databento;
+    mod polygon;
+    mod sim;
 }
