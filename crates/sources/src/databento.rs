@@ -4,3 +4,5 @@
 mod error;
 
 pub use error::DatabentoError;
+
+pub mod write;

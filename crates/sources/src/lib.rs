@@ -4,7 +4,8 @@
 //!
 //! * [`sim`]: the built-in market simulator, the default source (no key, no server).
 //! * [`polygon`]: the Polygon/Massive WebSocket and REST client.
-//! * [`databento`]: replay of Databento DBN and CSV files.
+//! * [`databento`]: replay of Databento DBN and CSV files, and writing them (for `gammaflow sim`).
+//! * [`conditions`]: option trade condition codes and how the flow desk treats them.
 //! * [`cboe`]: Cboe delayed-quote option-chain downloads ("quotedata"), both the 2020-era `.dat`
 //!   and the 2025 `.csv` layout, detected automatically.
 //! * [`pacing`]: real-time / N× / as-fast-as-possible release of finite sources.
@@ -25,6 +26,7 @@
 //! ```
 
 pub mod cboe;
+pub mod conditions;
 pub mod databento;
 mod error;
 pub mod pacing;

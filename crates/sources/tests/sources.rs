@@ -8,6 +8,7 @@ mod sources {
     mod cboe_props;
     mod cboe_real;
     mod databento;
+    mod databento_write;
     mod polygon;
     mod sim;
 }

@@ -1,0 +1,1 @@
+//! Integration tests of the Databento writers (round trip through the replay).
