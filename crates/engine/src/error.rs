@@ -1,0 +1,19 @@
+//! The error type of the `engine` crate.
+
+use thiserror::Error;
+
+/// What can go wrong configuring or running the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// A configuration value is out of range.
+    #[error("engine setting {name} = {value}: {reason}")]
+    Config {
+        /// The setting.
+        name: &'static str,
+        /// Its value as given.
+        value: String,
+        /// What is allowed.
+        reason: String,
+    },
+}
