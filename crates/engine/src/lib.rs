@@ -6,6 +6,8 @@
 //!   tells the source what to subscribe and unsubscribe.
 //! * [`aggressor`]: the aggressor side of a trade from the NBBO at its timestamp (quote rule,
 //!   then tick test).
+//! * [`chain`]: the preallocated strike × contract matrix of one expiry: quotes, OI, flow, IV,
+//!   Greeks and exposures (one `gammaflow_quant` chain call per underlying tick batch).
 //! * [`flow`]: per-contract volume, exact premium, aggressor split and signed delta/gamma
 //!   notional, shaped by the condition codes.
 //!
@@ -24,6 +26,7 @@
 //! ```
 
 pub mod aggressor;
+pub mod chain;
 mod error;
 pub mod flow;
 pub mod window;
