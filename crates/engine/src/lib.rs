@@ -10,6 +10,7 @@
 //!   Greeks and exposures (one `gammaflow_quant` chain call per underlying tick batch).
 //! * [`flow`]: per-contract volume, exact premium, aggressor split and signed delta/gamma
 //!   notional, shaped by the condition codes.
+//! * [`pipeline`]: the [`pipeline::Engine`] that ties them together per product and session.
 //!
 //! ```
 //! use gammaflow_engine::window::{StrikeWindow, WindowConfig};
@@ -29,6 +30,7 @@ pub mod aggressor;
 pub mod chain;
 mod error;
 pub mod flow;
+pub mod pipeline;
 pub mod window;
 
 pub use error::EngineError;

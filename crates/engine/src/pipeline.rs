@@ -1,0 +1,376 @@
+//! The engine: events in, subscriptions and enriched trades out, one product (option root on its
+//! underlying) at a time, deterministically.
+//!
+//! Per product the engine keeps a [`StrikeWindow`] and, for the current trade date's 0DTE expiry,
+//! a [`ChainState`] whose strike grid is laid out around the first underlying price of the day
+//! (± `grid_fraction`, default 10 %).
+//!
+//! * **Underlying price** (index value, or a trade of the ETF/future): moves the window (the
+//!   subscribe/unsubscribe diff goes to the [`Sink`]), marks the Greeks stale. The first price of
+//!   a New York date starts that date's session: the previous chain is dropped (memory stays
+//!   bounded by one day's grid per product), and the open interest received earlier that morning
+//!   is applied.
+//! * **Option quote**: stored in the chain.
+//! * **Option trade**: if the underlying moved since the last recompute, IV and Greeks of the whole
+//!   chain are recomputed first (one `gammaflow_quant` batch), so a print is enriched with Greeks at
+//!   most one underlying tick old; then it is classified, added to the flow and handed to the
+//!   sink as an [`EnrichedTrade`].
+//! * **Open interest**: applied to the chain, or held until the chain exists (OI is published
+//!   around 06:30 ET, before the first underlying price).
+//!
+//! Condition codes are turned into a [`PrintTreatment`] by a caller-supplied function (normally
+//! `gammaflow_sources::conditions::ConditionTable`), so the engine stays free of vendor tables.
+
+use gammaflow_model::event::{Conditions, Event, Instrument};
+use gammaflow_model::expiry::{OptionProduct, expiration_instant, year_fraction};
+use gammaflow_model::{OptionContract, OptionRoot, Price, Size, Ticker, UnixNanos};
+use gammaflow_quant::Model;
+use gammaflow_quant::chain::ChainConfig;
+use jiff::civil::Date;
+
+use crate::EngineError;
+use crate::chain::{ChainSpec, ChainState, EnrichedTrade};
+use crate::flow::PrintTreatment;
+use crate::window::{StrikeWindow, WindowChange, WindowConfig};
+
+/// One option product the engine follows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProductConfig {
+    /// Which listing rules apply (expiry calendar, settlement time).
+    pub product: OptionProduct,
+    /// The underlying whose prices drive the window and the Greeks.
+    pub underlying: Instrument,
+    /// The strike window (its `root` is the product's option root).
+    pub window: WindowConfig,
+    /// Contract multiplier.
+    pub multiplier: u32,
+    /// `Bsm` on spot or `Black76` on a futures price.
+    pub model: Model,
+    /// Continuous dividend yield of the underlying.
+    pub dividend_yield: f64,
+    /// Half-width of the day's strike grid as a fraction of the first price (0 < x ≤ 0.5).
+    pub grid_fraction: f64,
+}
+
+impl ProductConfig {
+    /// SPXW 0DTE on the `I:SPX` index: 5-point strikes, multiplier 100, 1.3 % dividend yield.
+    pub fn spxw() -> Self {
+        Self {
+            product: OptionProduct::Spxw,
+            underlying: Instrument::Index(Ticker::SPX),
+            window: WindowConfig::spx(OptionRoot::SPXW),
+            multiplier: 100,
+            model: Model::Bsm,
+            dividend_yield: 0.013,
+            grid_fraction: 0.10,
+        }
+    }
+
+    /// SPY 0DTE on SPY's trades: $1 strikes, multiplier 100, 1.2 % dividend yield.
+    pub fn spy() -> Self {
+        Self {
+            product: OptionProduct::Spy,
+            underlying: Instrument::from(OptionRoot::SPY.underlying()),
+            window: WindowConfig::spy(OptionRoot::SPY),
+            multiplier: 100,
+            model: Model::Bsm,
+            dividend_yield: 0.012,
+            grid_fraction: 0.10,
+        }
+    }
+}
+
+/// The engine's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineConfig {
+    /// Products followed.
+    pub products: Vec<ProductConfig>,
+    /// Risk-free rate, continuous per year.
+    pub rate: f64,
+}
+
+impl Default for EngineConfig {
+    /// SPXW and SPY at a 4.3 % rate.
+    fn default() -> Self {
+        Self {
+            products: vec![ProductConfig::spxw(), ProductConfig::spy()],
+            rate: 0.043,
+        }
+    }
+}
+
+/// Where the engine's decisions go (the source's subscriptions, the lake, the server).
+pub trait Sink {
+    /// Start following these contracts.
+    fn subscribe(&mut self, contracts: &[OptionContract]);
+    /// Stop following these contracts.
+    fn unsubscribe(&mut self, contracts: &[OptionContract]);
+    /// A print, enriched.
+    fn trade(&mut self, trade: &EnrichedTrade);
+}
+
+/// Counters for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EngineStats {
+    /// Events seen.
+    pub events: u64,
+    /// Greeks recomputations.
+    pub recomputes: u64,
+    /// Option prints enriched.
+    pub trades: u64,
+    /// Option events for no followed chain (other expiries, other roots, before the session).
+    pub ignored: u64,
+    /// Sessions started (one per product and date).
+    pub sessions: u64,
+    /// Recomputations that failed (time to expiry could not be computed); the print keeps the
+    /// previous Greeks.
+    pub greeks_errors: u64,
+}
+
+struct ProductState {
+    config: ProductConfig,
+    window: StrikeWindow,
+    chain: Option<ChainState>,
+    session: Option<Date>,
+    expires_at: Option<UnixNanos>,
+    spot: Option<Price>,
+    stale: bool,
+    pending_oi: Vec<(OptionContract, Size)>,
+}
+
+/// The engine; see the module docs.
+pub struct Engine {
+    rate: f64,
+    products: Vec<ProductState>,
+    treat: Box<dyn Fn(&Conditions) -> PrintTreatment + Send>,
+    stats: EngineStats,
+}
+
+impl Engine {
+    /// An engine with `treat` mapping condition codes to treatments.
+    pub fn new(
+        config: EngineConfig,
+        treat: Box<dyn Fn(&Conditions) -> PrintTreatment + Send>,
+    ) -> Result<Self, EngineError> {
+        let mut products = Vec::with_capacity(config.products.len());
+        for p in config.products {
+            if !(p.grid_fraction > 0.0 && p.grid_fraction <= 0.5) {
+                return Err(EngineError::Config {
+                    name: "grid_fraction",
+                    value: p.grid_fraction.to_string(),
+                    reason: "must be above 0 and at most 0.5".to_owned(),
+                });
+            }
+            products.push(ProductState {
+                window: StrikeWindow::new(p.window)?,
+                config: p,
+                chain: None,
+                session: None,
+                expires_at: None,
+                spot: None,
+                stale: true,
+                pending_oi: Vec::new(),
+            });
+        }
+        Ok(Self {
+            rate: config.rate,
+            products,
+            treat,
+            stats: EngineStats::default(),
+        })
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> EngineStats {
+        self.stats
+    }
+
+    /// The chain of product `index` (config order) for the current session.
+    pub fn chain(&self, index: usize) -> Option<&ChainState> {
+        self.products.get(index)?.chain.as_ref()
+    }
+
+    /// The window of product `index`.
+    pub fn window(&self, index: usize) -> Option<&StrikeWindow> {
+        self.products.get(index).map(|p| &p.window)
+    }
+
+    /// Processes one event.
+    pub fn on_event(&mut self, event: &Event, sink: &mut dyn Sink) -> Result<(), EngineError> {
+        self.stats.events += 1;
+        match event {
+            Event::Index(v) => self.on_underlying(v.instrument, v.ts_event, v.value, sink),
+            Event::Trade(t) if !matches!(t.instrument, Instrument::Option(_)) => {
+                self.on_underlying(t.instrument, t.ts_event, t.price, sink)
+            }
+            Event::Trade(t) => {
+                let Instrument::Option(c) = t.instrument else {
+                    return Ok(());
+                };
+                let treatment = (self.treat)(&t.conditions);
+                let rate = self.rate;
+                let Some(p) = product_for(&mut self.products, &c) else {
+                    self.stats.ignored += 1;
+                    return Ok(());
+                };
+                if p.stale {
+                    match refresh_greeks(p, t.ts_event, rate) {
+                        Ok(()) => self.stats.recomputes += 1,
+                        Err(_) => self.stats.greeks_errors += 1,
+                    }
+                }
+                let enriched = p.chain.as_mut().and_then(|ch| ch.on_trade(t, treatment));
+                match enriched {
+                    Some(e) => {
+                        self.stats.trades += 1;
+                        sink.trade(&e);
+                    }
+                    None => self.stats.ignored += 1,
+                }
+                Ok(())
+            }
+            Event::Quote(q) => {
+                let handled = match q.instrument {
+                    Instrument::Option(c) => product_for(&mut self.products, &c)
+                        .and_then(|p| p.chain.as_mut())
+                        .is_some_and(|ch| ch.on_quote(q)),
+                    _ => true,
+                };
+                if !handled {
+                    self.stats.ignored += 1;
+                }
+                Ok(())
+            }
+            Event::OpenInterest(oi) => {
+                let Instrument::Option(c) = oi.instrument else {
+                    return Ok(());
+                };
+                match self
+                    .products
+                    .iter_mut()
+                    .find(|p| p.config.window.root == c.root)
+                {
+                    Some(p) => match p.chain.as_mut() {
+                        Some(ch) if ch.spec().expiry == c.expiry => {
+                            ch.on_open_interest(&c, oi.contracts);
+                        }
+                        _ => p.pending_oi.push((c, oi.contracts)),
+                    },
+                    None => self.stats.ignored += 1,
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn on_underlying(
+        &mut self,
+        instrument: Instrument,
+        ts: UnixNanos,
+        price: Price,
+        sink: &mut dyn Sink,
+    ) -> Result<(), EngineError> {
+        let date = new_york_date(ts)?;
+        for p in self.products.iter_mut() {
+            if p.config.underlying != instrument || !price.is_defined() || price.raw() <= 0 {
+                continue;
+            }
+            if p.session != Some(date) {
+                start_session(p, date, price)?;
+                self.stats.sessions += 1;
+            }
+            p.spot = Some(price);
+            p.stale = true;
+            if let Some(WindowChange {
+                subscribe,
+                unsubscribe,
+                ..
+            }) = p.window.on_spot(ts, price, date)
+            {
+                if !unsubscribe.is_empty() {
+                    sink.unsubscribe(&unsubscribe);
+                }
+                if !subscribe.is_empty() {
+                    sink.subscribe(&subscribe);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The product state following `contract`'s chain this session.
+fn product_for<'a>(
+    products: &'a mut [ProductState],
+    contract: &OptionContract,
+) -> Option<&'a mut ProductState> {
+    products
+        .iter_mut()
+        .find(|p| p.config.window.root == contract.root && p.session == Some(contract.expiry))
+}
+
+fn new_york_date(ts: UnixNanos) -> Result<Date, EngineError> {
+    gammaflow_model::session::to_new_york(ts)
+        .map(|z| z.date())
+        .map_err(|e| EngineError::Config {
+            name: "timestamp",
+            value: ts.0.to_string(),
+            reason: e.to_string(),
+        })
+}
+
+/// Starts the session of `date`: a fresh chain around `price` if `date` is an expiry of the
+/// product, else none (the window still moves, so the UI can show the next expiry later).
+fn start_session(p: &mut ProductState, date: Date, price: Price) -> Result<(), EngineError> {
+    p.session = Some(date);
+    p.chain = None;
+    p.expires_at = expiration_instant(p.config.product, date).ok();
+    p.pending_oi.retain(|(c, _)| c.expiry == date);
+    if p.expires_at.is_none() {
+        p.pending_oi.clear();
+        return Ok(());
+    }
+    let step = p.config.window.step;
+    let half = (price.to_f64() * p.config.grid_fraction / step.to_f64()).ceil() as i64;
+    let center = (price.raw() + step.raw() / 2).div_euclid(step.raw());
+    let low = step.checked_mul_int((center - half).max(1));
+    let high = step.checked_mul_int(center + half);
+    let (Some(low), Some(high)) = (low, high) else {
+        return Ok(());
+    };
+    let spec = ChainSpec {
+        root: p.config.window.root,
+        expiry: date,
+        step,
+        low,
+        high,
+        multiplier: p.config.multiplier,
+        model: p.config.model,
+    };
+    let config = ChainConfig {
+        zero_gamma: false,
+        ..ChainConfig::default()
+    };
+    let mut chain = ChainState::new(spec, config)?;
+    for (c, size) in p.pending_oi.drain(..) {
+        chain.on_open_interest(&c, size);
+    }
+    p.chain = Some(chain);
+    Ok(())
+}
+
+/// Recomputes the chain's Greeks at the current spot.
+fn refresh_greeks(p: &mut ProductState, now: UnixNanos, rate: f64) -> Result<(), EngineError> {
+    let (Some(chain), Some(spot), Some(expires)) = (p.chain.as_mut(), p.spot, p.expires_at) else {
+        return Ok(());
+    };
+    p.stale = false;
+    let t = year_fraction(now, expires).map_err(|e| EngineError::Config {
+        name: "time to expiry",
+        value: now.0.to_string(),
+        reason: e.to_string(),
+    })?;
+    chain.recompute(now, spot.to_f64(), t, rate, p.config.dividend_yield)?;
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! Integration tests of `gammaflow-engine`: a scripted session through the whole pipeline.
+
+// Test code may unwrap and panic: a failure is the report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use gammaflow_engine::chain::EnrichedTrade;
+use gammaflow_engine::flow::PrintTreatment;
+use gammaflow_engine::pipeline::{Engine, EngineConfig, ProductConfig, Sink};
+use gammaflow_model::event::{
+    Conditions, Event, ExchangeId, IndexValue, Instrument, OpenInterest, Quote, Side, Trade,
+};
+use gammaflow_model::session::from_new_york;
+use gammaflow_model::{OptionContract, OptionRight, OptionRoot, Price, Size, Ticker, UnixNanos};
+use jiff::civil::{Date, date, time};
+
+#[derive(Default)]
+struct Recorder {
+    subscribed: Vec<OptionContract>,
+    unsubscribed: Vec<OptionContract>,
+    trades: Vec<EnrichedTrade>,
+}
+
+impl Sink for Recorder {
+    fn subscribe(&mut self, contracts: &[OptionContract]) {
+        self.subscribed.extend_from_slice(contracts);
+    }
+    fn unsubscribe(&mut self, contracts: &[OptionContract]) {
+        self.unsubscribed.extend_from_slice(contracts);
+    }
+    fn trade(&mut self, trade: &EnrichedTrade) {
+        self.trades.push(*trade);
+    }
+}
+
+fn p(s: &str) -> Price {
+    s.parse().unwrap()
+}
+
+fn at(d: Date, h: i8, m: i8) -> UnixNanos {
+    from_new_york(d, time(h, m, 0, 0)).unwrap()
+}
+
+fn spx(ts: UnixNanos, value: &str) -> Event {
+    Event::Index(IndexValue {
+        ts_event: ts,
+        ts_recv: ts,
+        instrument: Instrument::Index(Ticker::SPX),
+        value: p(value),
+    })
+}
+
+fn spxw(d: Date, right: OptionRight, strike: &str) -> OptionContract {
+    OptionContract::new(OptionRoot::SPXW, d, right, p(strike))
+}
+
+fn quote(ts: UnixNanos, c: OptionContract, bid: &str, ask: &str) -> Event {
+    Event::Quote(Quote {
+        ts_event: ts,
+        ts_recv: ts,
+        instrument: c.into(),
+        bid: p(bid),
+        ask: p(ask),
+        bid_size: Size::new(20),
+        ask_size: Size::new(20),
+        bid_exchange: Some(ExchangeId(302)),
+        ask_exchange: Some(ExchangeId(302)),
+    })
+}
+
+fn trade(ts: UnixNanos, c: OptionContract, price: &str, size: u32, codes: &[u16]) -> Event {
+    Event::Trade(Trade {
+        ts_event: ts,
+        ts_recv: ts,
+        instrument: c.into(),
+        price: p(price),
+        size: Size::new(size),
+        exchange: ExchangeId(302),
+        conditions: Conditions::try_from_slice(codes).unwrap(),
+        sequence: 1,
+        aggressor: Side::None,
+    })
+}
+
+/// 201 = cancelled, 219 = sweep, anything else regular (a stand-in for the vendor table).
+fn treat(c: &Conditions) -> PrintTreatment {
+    if c.contains(201) {
+        PrintTreatment {
+            excluded: true,
+            ..PrintTreatment::default()
+        }
+    } else {
+        PrintTreatment {
+            sweep: c.contains(219),
+            ..PrintTreatment::REGULAR
+        }
+    }
+}
+
+fn engine() -> Engine {
+    let config = EngineConfig {
+        products: vec![ProductConfig::spxw()],
+        rate: 0.043,
+    };
+    Engine::new(config, Box::new(treat)).unwrap()
+}
+
+#[test]
+fn a_session_from_open_interest_to_enriched_flow() {
+    let day = date(2025, 6, 9);
+    let call = spxw(day, OptionRight::Call, "6000");
+    let put = spxw(day, OptionRight::Put, "6000");
+    let mut engine = engine();
+    let mut sink = Recorder::default();
+    let events = [
+        // Open interest arrives before any price: held, then applied to the new chain.
+        Event::OpenInterest(OpenInterest {
+            ts_event: at(day, 6, 30),
+            ts_recv: at(day, 6, 30),
+            instrument: call.into(),
+            contracts: Size::new(1500),
+            as_of: date(2025, 6, 6),
+        }),
+        spx(at(day, 9, 30), "6001.3"),
+        quote(at(day, 9, 31), call, "12.10", "12.50"),
+        quote(at(day, 9, 31), put, "11.20", "11.60"),
+        trade(at(day, 9, 32), call, "12.50", 10, &[209, 219]),
+        trade(at(day, 9, 33), put, "11.20", 4, &[209]),
+        trade(at(day, 9, 33), put, "11.40", 99, &[201]),
+        spx(at(day, 9, 40), "6012.6"),
+        quote(at(day, 9, 40), call, "18.60", "19.00"),
+        trade(at(day, 9, 41), call, "12.30", 1, &[]),
+    ];
+    for e in &events {
+        engine.on_event(e, &mut sink).unwrap();
+    }
+    // The window opened around 6000 (6001.3 rounds to 6000) and moved to 6015 at 6012.6.
+    assert_eq!(sink.subscribed.len(), 14 + 6);
+    assert_eq!(sink.unsubscribed.len(), 6);
+    assert!(sink.subscribed.contains(&call));
+    assert_eq!(engine.window(0).unwrap().center(), Some(p("6015")));
+
+    assert_eq!(sink.trades.len(), 4);
+    let first = sink.trades[0];
+    assert_eq!(first.side, Side::Buy);
+    assert!(first.treatment.sweep);
+    assert!(first.delta > 0.3 && first.delta < 0.7, "{}", first.delta);
+    assert!(first.iv > 0.02 && first.iv < 1.0, "{}", first.iv);
+    assert_eq!(first.underlying, 6001.3);
+    assert_eq!(sink.trades[1].side, Side::Sell);
+    assert!(sink.trades[1].delta < 0.0);
+    assert!(sink.trades[2].treatment.excluded);
+    // The last print was enriched at the new spot: the Greeks were recomputed after the move.
+    assert_eq!(sink.trades[3].underlying, 6012.6);
+    assert!(sink.trades[3].delta > first.delta);
+
+    let stats = engine.stats();
+    assert_eq!((stats.trades, stats.recomputes, stats.sessions), (4, 2, 1));
+    let chain = engine.chain(0).unwrap();
+    let row = chain.row(&call).unwrap();
+    let flow = chain.flow(row).unwrap();
+    assert_eq!((flow.volume, flow.sweeps, flow.buy_volume), (11, 1, 10));
+    let put_flow = chain.flow(chain.row(&put).unwrap()).unwrap();
+    assert_eq!((put_flow.volume, put_flow.excluded), (4, 1));
+}
+
+#[test]
+fn a_new_date_starts_a_new_session_and_other_expiries_are_ignored() {
+    let monday = date(2025, 6, 9);
+    let tuesday = date(2025, 6, 10);
+    let mut engine = engine();
+    let mut sink = Recorder::default();
+    engine
+        .on_event(&spx(at(monday, 10, 0), "6000"), &mut sink)
+        .unwrap();
+    // Tuesday's contract on Monday is not the 0DTE chain.
+    let tomorrow = spxw(tuesday, OptionRight::Call, "6000");
+    engine
+        .on_event(&trade(at(monday, 10, 1), tomorrow, "20", 1, &[]), &mut sink)
+        .unwrap();
+    assert_eq!(engine.stats().ignored, 1);
+    engine
+        .on_event(&spx(at(tuesday, 9, 30), "6050"), &mut sink)
+        .unwrap();
+    assert_eq!(engine.stats().sessions, 2);
+    assert_eq!(engine.chain(0).unwrap().spec().expiry, tuesday);
+    engine
+        .on_event(
+            &trade(at(tuesday, 9, 31), tomorrow, "20", 1, &[]),
+            &mut sink,
+        )
+        .unwrap();
+    assert_eq!(sink.trades.len(), 1);
+    // The window replaced Monday's contracts by Tuesday's.
+    assert!(sink.unsubscribed.iter().all(|c| c.expiry == monday));
+    assert_eq!(sink.unsubscribed.len(), 14);
+}
