@@ -97,14 +97,24 @@ pub struct ChainState {
     ticks: Vec<TickState>,
     flow: Vec<ContractFlow>,
     analyzer: ChainAnalyzer,
+    oi_view: ChainAnalyzer,
+    flow_view: ChainAnalyzer,
+    dealer_position: Vec<f64>,
+    exposures_at: Option<UnixNanos>,
     greeks_at: Option<UnixNanos>,
     underlying: f64,
     outside_grid: u64,
 }
 
 impl ChainState {
-    /// An empty chain over the spec's grid.
+    /// An empty chain over the spec's grid. `config` drives the per-tick Greeks (normally with
+    /// `zero_gamma: false`, as the zero-gamma search is the expensive part); the throttled
+    /// exposure views always search for zero gamma.
     pub fn new(spec: ChainSpec, config: ChainConfig) -> Result<Self, EngineError> {
+        let exposure_config = ChainConfig {
+            zero_gamma: true,
+            ..config
+        };
         let bad = |name: &'static str, value: String, reason: &str| EngineError::Config {
             name,
             value,
@@ -151,6 +161,10 @@ impl ChainState {
             ticks: vec![TickState::default(); n],
             flow: vec![ContractFlow::default(); n],
             analyzer: ChainAnalyzer::new(config),
+            oi_view: ChainAnalyzer::new(exposure_config),
+            flow_view: ChainAnalyzer::new(exposure_config),
+            dealer_position: vec![0.0; n],
+            exposures_at: None,
             greeks_at: None,
             underlying: f64::NAN,
             outside_grid: 0,
@@ -317,6 +331,62 @@ impl ChainState {
             })
     }
 
+    /// Recomputes the two exposure views at `spot` (see [`ChainState::recompute`] for the other
+    /// inputs): **open-interest GEX** with the classic dealer sign (dealers long calls, short
+    /// puts) and **flow GEX** from the day's signed prints, where dealers hold the opposite of the
+    /// customers' net aggressor volume (a customer buy leaves a dealer short). Both include
+    /// per-strike GEX, zero gamma, walls and the expected move. The caller throttles this (the
+    /// engine: at most once per exposure interval).
+    pub fn refresh_exposures(
+        &mut self,
+        at: UnixNanos,
+        spot: f64,
+        t: f64,
+        r: f64,
+        q: f64,
+    ) -> Result<(&ChainAnalysis, &ChainAnalysis), EngineError> {
+        for (position, flow) in self.dealer_position.iter_mut().zip(&self.flow) {
+            *position = -(flow.net_aggressor() as f64);
+        }
+        let base = ChainQuotes {
+            model: self.spec.model,
+            s: spot,
+            t,
+            r,
+            q,
+            multiplier: f64::from(self.spec.multiplier),
+            kind: &self.kind,
+            strike: &self.strike,
+            bid: &self.bid,
+            ask: &self.ask,
+            open_interest: &self.open_interest,
+            dealer: DealerSign::Classic,
+        };
+        let chain_name = || format!("{} {}", self.spec.root, self.spec.expiry);
+        let wrap = |e: gammaflow_quant::QuantError| EngineError::Config {
+            name: "chain",
+            value: chain_name(),
+            reason: e.to_string(),
+        };
+        self.oi_view.analyze(&base).map_err(wrap)?;
+        let by_flow = ChainQuotes {
+            dealer: DealerSign::NetPosition(&self.dealer_position),
+            ..base
+        };
+        self.flow_view.analyze(&by_flow).map_err(wrap)?;
+        self.exposures_at = Some(at);
+        Ok((self.oi_view.last(), self.flow_view.last()))
+    }
+
+    /// The last exposure views (open-interest based, flow based) and when they were computed.
+    pub fn exposures(&self) -> Option<(UnixNanos, &ChainAnalysis, &ChainAnalysis)> {
+        Some((
+            self.exposures_at?,
+            self.oi_view.last(),
+            self.flow_view.last(),
+        ))
+    }
+
     /// The last analysis (empty before the first [`ChainState::recompute`]).
     pub fn analysis(&self) -> &ChainAnalysis {
         self.analyzer.last()
@@ -446,6 +516,15 @@ mod tests {
         let flow = chain.flow(row).unwrap();
         assert_eq!((flow.volume, flow.net_aggressor()), (7, 3));
         assert_eq!(chain.greeks_at(), Some(UnixNanos(15)));
+        // Exposures: OI view has GEX only where OI is; the flow view has the dealers short the
+        // 3 net contracts customers bought.
+        let (oi, flow) = chain
+            .refresh_exposures(UnixNanos(30), 6000.0, t_years, 0.043, 0.013)
+            .unwrap();
+        assert!(oi.gex[row] > 0.0 && oi.total_gex == oi.gex[row]);
+        assert!(flow.gex[row] < 0.0);
+        assert!((flow.position[row] + 3.0).abs() < 1e-12);
+        assert_eq!(chain.exposures().unwrap().0, UnixNanos(30));
         // Off-grid and foreign contracts.
         assert!(
             chain

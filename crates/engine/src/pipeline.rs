@@ -87,6 +87,9 @@ pub struct EngineConfig {
     pub products: Vec<ProductConfig>,
     /// Risk-free rate, continuous per year.
     pub rate: f64,
+    /// Shortest time between two exposure refreshes (GEX by OI and by flow, zero gamma, walls),
+    /// ns; they are refreshed on underlying prices.
+    pub exposure_interval_ns: u64,
 }
 
 impl Default for EngineConfig {
@@ -95,6 +98,7 @@ impl Default for EngineConfig {
         Self {
             products: vec![ProductConfig::spxw(), ProductConfig::spy()],
             rate: 0.043,
+            exposure_interval_ns: 1_000_000_000,
         }
     }
 }
@@ -116,6 +120,8 @@ pub struct EngineStats {
     pub events: u64,
     /// Greeks recomputations.
     pub recomputes: u64,
+    /// Exposure refreshes.
+    pub exposure_refreshes: u64,
     /// Option prints enriched.
     pub trades: u64,
     /// Option events for no followed chain (other expiries, other roots, before the session).
@@ -141,6 +147,7 @@ struct ProductState {
 /// The engine; see the module docs.
 pub struct Engine {
     rate: f64,
+    exposure_interval_ns: u64,
     products: Vec<ProductState>,
     treat: Box<dyn Fn(&Conditions) -> PrintTreatment + Send>,
     stats: EngineStats,
@@ -174,6 +181,7 @@ impl Engine {
         }
         Ok(Self {
             rate: config.rate,
+            exposure_interval_ns: config.exposure_interval_ns,
             products,
             treat,
             stats: EngineStats::default(),
@@ -295,6 +303,11 @@ impl Engine {
                     sink.subscribe(&subscribe);
                 }
             }
+            match refresh_exposures(p, ts, self.rate, self.exposure_interval_ns) {
+                Ok(true) => self.stats.exposure_refreshes += 1,
+                Ok(false) => {}
+                Err(_) => self.stats.greeks_errors += 1,
+            }
         }
         Ok(())
     }
@@ -358,6 +371,31 @@ fn start_session(p: &mut ProductState, date: Date, price: Price) -> Result<(), E
     }
     p.chain = Some(chain);
     Ok(())
+}
+
+/// Refreshes the exposure views when the interval has passed; `true` if it did.
+fn refresh_exposures(
+    p: &mut ProductState,
+    now: UnixNanos,
+    rate: f64,
+    interval_ns: u64,
+) -> Result<bool, EngineError> {
+    let (Some(chain), Some(spot), Some(expires)) = (p.chain.as_mut(), p.spot, p.expires_at) else {
+        return Ok(false);
+    };
+    if chain
+        .exposures()
+        .is_some_and(|(at, _, _)| now.0.saturating_sub(at.0) < interval_ns)
+    {
+        return Ok(false);
+    }
+    let t = year_fraction(now, expires).map_err(|e| EngineError::Config {
+        name: "time to expiry",
+        value: now.0.to_string(),
+        reason: e.to_string(),
+    })?;
+    chain.refresh_exposures(now, spot.to_f64(), t, rate, p.config.dividend_yield)?;
+    Ok(true)
 }
 
 /// Recomputes the chain's Greeks at the current spot.

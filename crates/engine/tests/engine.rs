@@ -100,6 +100,7 @@ fn engine() -> Engine {
     let config = EngineConfig {
         products: vec![ProductConfig::spxw()],
         rate: 0.043,
+        exposure_interval_ns: 5 * 60 * 1_000_000_000,
     };
     Engine::new(config, Box::new(treat)).unwrap()
 }
@@ -155,6 +156,8 @@ fn a_session_from_open_interest_to_enriched_flow() {
 
     let stats = engine.stats();
     assert_eq!((stats.trades, stats.recomputes, stats.sessions), (4, 2, 1));
+    // Exposures at 09:30 and again at 09:40 (the interval is 5 minutes).
+    assert_eq!(stats.exposure_refreshes, 2);
     let chain = engine.chain(0).unwrap();
     let row = chain.row(&call).unwrap();
     let flow = chain.flow(row).unwrap();
