@@ -25,7 +25,7 @@ use gammaflow_model::event::{Conditions, Event, Instrument};
 use gammaflow_model::expiry::{OptionProduct, expiration_instant, year_fraction};
 use gammaflow_model::{OptionContract, OptionRoot, Price, Size, Ticker, UnixNanos};
 use gammaflow_quant::Model;
-use gammaflow_quant::chain::ChainConfig;
+use gammaflow_quant::chain::{ChainAnalysis, ChainConfig};
 use jiff::civil::Date;
 
 use crate::EngineError;
@@ -87,8 +87,10 @@ pub struct EngineConfig {
     pub products: Vec<ProductConfig>,
     /// Risk-free rate, continuous per year.
     pub rate: f64,
-    /// Shortest time between two exposure refreshes (GEX by OI and by flow, zero gamma, walls),
-    /// ns; they are refreshed on underlying prices.
+    /// Shortest event time between two exposure refreshes (GEX by OI and by flow, zero gamma,
+    /// walls), ns. Exposures are a view: computed when a consumer asks
+    /// ([`Engine::refresh_exposures`], e.g. the server's snapshot timer), never per event, so a
+    /// replay at full speed does not pay for views nobody looks at.
     pub exposure_interval_ns: u64,
 }
 
@@ -146,6 +148,8 @@ struct ProductState {
 
 /// The engine; see the module docs.
 pub struct Engine {
+    /// The New York date of the last underlying event and the UTC span `[start, end)` of that date.
+    day: Option<(Date, u64, u64)>,
     rate: f64,
     exposure_interval_ns: u64,
     products: Vec<ProductState>,
@@ -180,6 +184,7 @@ impl Engine {
             });
         }
         Ok(Self {
+            day: None,
             rate: config.rate,
             exposure_interval_ns: config.exposure_interval_ns,
             products,
@@ -196,6 +201,23 @@ impl Engine {
     /// The chain of product `index` (config order) for the current session.
     pub fn chain(&self, index: usize) -> Option<&ChainState> {
         self.products.get(index)?.chain.as_ref()
+    }
+
+    /// Refreshes product `index`'s exposure views at event time `now` unless they are younger than
+    /// the exposure interval, and returns them (open-interest view, flow view) with their time;
+    /// `None` before the product's first session.
+    pub fn refresh_exposures(
+        &mut self,
+        index: usize,
+        now: UnixNanos,
+    ) -> Result<Option<(UnixNanos, &ChainAnalysis, &ChainAnalysis)>, EngineError> {
+        let Some(p) = self.products.get_mut(index) else {
+            return Ok(None);
+        };
+        if refresh_exposures(p, now, self.rate, self.exposure_interval_ns)? {
+            self.stats.exposure_refreshes += 1;
+        }
+        Ok(p.chain.as_ref().and_then(ChainState::exposures))
     }
 
     /// The window of product `index`.
@@ -279,7 +301,14 @@ impl Engine {
         price: Price,
         sink: &mut dyn Sink,
     ) -> Result<(), EngineError> {
-        let date = new_york_date(ts)?;
+        let date = match self.day {
+            Some((date, start, end)) if (start..end).contains(&ts.0) => date,
+            _ => {
+                let (date, start, end) = new_york_day(ts)?;
+                self.day = Some((date, start, end));
+                date
+            }
+        };
         for p in self.products.iter_mut() {
             if p.config.underlying != instrument || !price.is_defined() || price.raw() <= 0 {
                 continue;
@@ -303,11 +332,6 @@ impl Engine {
                     sink.subscribe(&subscribe);
                 }
             }
-            match refresh_exposures(p, ts, self.rate, self.exposure_interval_ns) {
-                Ok(true) => self.stats.exposure_refreshes += 1,
-                Ok(false) => {}
-                Err(_) => self.stats.greeks_errors += 1,
-            }
         }
         Ok(())
     }
@@ -323,14 +347,25 @@ fn product_for<'a>(
         .find(|p| p.config.window.root == contract.root && p.session == Some(contract.expiry))
 }
 
-fn new_york_date(ts: UnixNanos) -> Result<Date, EngineError> {
-    gammaflow_model::session::to_new_york(ts)
-        .map(|z| z.date())
-        .map_err(|e| EngineError::Config {
-            name: "timestamp",
-            value: ts.0.to_string(),
-            reason: e.to_string(),
-        })
+/// The New York date of `ts` and the UTC nanosecond span of that date (23, 24 or 25 hours).
+fn new_york_day(ts: UnixNanos) -> Result<(Date, u64, u64), EngineError> {
+    let wrap = |e: gammaflow_model::ModelError| EngineError::Config {
+        name: "timestamp",
+        value: ts.0.to_string(),
+        reason: e.to_string(),
+    };
+    let date = gammaflow_model::session::to_new_york(ts)
+        .map_err(wrap)?
+        .date();
+    let midnight = jiff::civil::Time::midnight();
+    let start = gammaflow_model::session::from_new_york(date, midnight).map_err(wrap)?;
+    let next = date.tomorrow().map_err(|e| EngineError::Config {
+        name: "timestamp",
+        value: ts.0.to_string(),
+        reason: e.to_string(),
+    })?;
+    let end = gammaflow_model::session::from_new_york(next, midnight).map_err(wrap)?;
+    Ok((date, start.0, end.0))
 }
 
 /// Starts the session of `date`: a fresh chain around `price` if `date` is an expiry of the

@@ -156,8 +156,20 @@ fn a_session_from_open_interest_to_enriched_flow() {
 
     let stats = engine.stats();
     assert_eq!((stats.trades, stats.recomputes, stats.sessions), (4, 2, 1));
-    // Exposures at 09:30 and again at 09:40 (the interval is 5 minutes).
-    assert_eq!(stats.exposure_refreshes, 2);
+    // Exposures are computed when asked, at most once per interval (5 minutes here).
+    assert_eq!(stats.exposure_refreshes, 0);
+    let (computed_at, oi, flow) = engine
+        .refresh_exposures(0, at(day, 9, 42))
+        .unwrap()
+        .unwrap();
+    assert_eq!(computed_at, at(day, 9, 42));
+    assert!(oi.total_gex > 0.0, "OI only on a call: dealers long gamma");
+    // Customers bought 10 calls net of 2 sold... dealers short calls: negative flow gamma.
+    assert!(flow.total_gex < 0.0);
+    engine.refresh_exposures(0, at(day, 9, 45)).unwrap();
+    assert_eq!(engine.stats().exposure_refreshes, 1);
+    engine.refresh_exposures(0, at(day, 9, 48)).unwrap();
+    assert_eq!(engine.stats().exposure_refreshes, 2);
     let chain = engine.chain(0).unwrap();
     let row = chain.row(&call).unwrap();
     let flow = chain.flow(row).unwrap();
