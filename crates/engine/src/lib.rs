@@ -10,6 +10,7 @@
 //!   Greeks and exposures (one `gammaflow_quant` chain call per underlying tick batch).
 //! * [`flow`]: per-contract volume, exact premium, aggressor split and signed delta/gamma
 //!   notional, shaped by the condition codes.
+//! * [`series`]: one-second flow buckets for the day's charts.
 //! * [`pipeline`]: the [`pipeline::Engine`] that ties them together per product and session.
 //!
 //! ```
@@ -31,6 +32,7 @@ pub mod chain;
 mod error;
 pub mod flow;
 pub mod pipeline;
+pub mod series;
 pub mod window;
 
 pub use error::EngineError;

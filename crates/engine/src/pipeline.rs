@@ -31,6 +31,7 @@ use jiff::civil::Date;
 use crate::EngineError;
 use crate::chain::{ChainSpec, ChainState, EnrichedTrade};
 use crate::flow::PrintTreatment;
+use crate::series::FlowSeries;
 use crate::window::{StrikeWindow, WindowChange, WindowConfig};
 
 /// One option product the engine follows.
@@ -133,6 +134,35 @@ pub struct EngineStats {
     /// Recomputations that failed (time to expiry could not be computed); the print keeps the
     /// previous Greeks.
     pub greeks_errors: u64,
+    /// Greeks staleness of the last enriched print: its time minus the time of the underlying
+    /// price its Greeks were computed at, ns (the Greeks always use the latest price, so this
+    /// is how old that price is).
+    pub last_greeks_age_ns: u64,
+    /// The largest such staleness seen.
+    pub max_greeks_age_ns: u64,
+}
+
+/// How the vendor's Greeks (e.g. Polygon's REST snapshot) compare with ours.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GreeksCheck {
+    /// Vendor snapshots compared (both sides had a value).
+    pub samples: u64,
+    /// Mean |vendor IV − ours| (per 1.00).
+    pub mean_abs_iv_diff: f64,
+    /// Mean |vendor delta − ours|.
+    pub mean_abs_delta_diff: f64,
+    /// Largest |vendor delta − ours|.
+    pub max_abs_delta_diff: f64,
+}
+
+impl GreeksCheck {
+    fn add(&mut self, iv_diff: f64, delta_diff: f64) {
+        self.samples += 1;
+        let n = self.samples as f64;
+        self.mean_abs_iv_diff += (iv_diff.abs() - self.mean_abs_iv_diff) / n;
+        self.mean_abs_delta_diff += (delta_diff.abs() - self.mean_abs_delta_diff) / n;
+        self.max_abs_delta_diff = self.max_abs_delta_diff.max(delta_diff.abs());
+    }
 }
 
 struct ProductState {
@@ -142,7 +172,10 @@ struct ProductState {
     session: Option<Date>,
     expires_at: Option<UnixNanos>,
     spot: Option<Price>,
+    spot_at: UnixNanos,
     stale: bool,
+    series: FlowSeries,
+    check: GreeksCheck,
     pending_oi: Vec<(OptionContract, Size)>,
 }
 
@@ -179,7 +212,10 @@ impl Engine {
                 session: None,
                 expires_at: None,
                 spot: None,
+                spot_at: UnixNanos(0),
                 stale: true,
+                series: FlowSeries::default(),
+                check: GreeksCheck::default(),
                 pending_oi: Vec::new(),
             });
         }
@@ -253,6 +289,10 @@ impl Engine {
                 match enriched {
                     Some(e) => {
                         self.stats.trades += 1;
+                        let age = t.ts_event.0.saturating_sub(p.spot_at.0);
+                        self.stats.last_greeks_age_ns = age;
+                        self.stats.max_greeks_age_ns = self.stats.max_greeks_age_ns.max(age);
+                        p.series.add(&e, p.config.multiplier);
                         sink.trade(&e);
                     }
                     None => self.stats.ignored += 1,
@@ -290,8 +330,34 @@ impl Engine {
                 }
                 Ok(())
             }
+            Event::Greeks(g) => {
+                if let Instrument::Option(c) = g.instrument
+                    && let Some(p) = product_for(&mut self.products, &c)
+                    && let Some(chain) = p.chain.as_ref()
+                    && let Some(row) = chain.row(&c)
+                {
+                    let ours = chain.analysis();
+                    let iv = ours.iv.get(row).copied().unwrap_or(f64::NAN);
+                    let delta = ours.delta.get(row).copied().unwrap_or(f64::NAN);
+                    let (iv_diff, delta_diff) = (g.iv - iv, g.delta - delta);
+                    if iv_diff.is_finite() && delta_diff.is_finite() {
+                        p.check.add(iv_diff, delta_diff);
+                    }
+                }
+                Ok(())
+            }
             _ => Ok(()),
         }
+    }
+
+    /// The day's one-second flow buckets of product `index`.
+    pub fn series(&self, index: usize) -> Option<&FlowSeries> {
+        self.products.get(index).map(|p| &p.series)
+    }
+
+    /// How product `index`'s vendor Greeks compared with ours this session.
+    pub fn greeks_check(&self, index: usize) -> Option<GreeksCheck> {
+        self.products.get(index).map(|p| p.check)
     }
 
     fn on_underlying(
@@ -318,6 +384,7 @@ impl Engine {
                 self.stats.sessions += 1;
             }
             p.spot = Some(price);
+            p.spot_at = ts;
             p.stale = true;
             if let Some(WindowChange {
                 subscribe,
@@ -373,6 +440,8 @@ fn new_york_day(ts: UnixNanos) -> Result<(Date, u64, u64), EngineError> {
 fn start_session(p: &mut ProductState, date: Date, price: Price) -> Result<(), EngineError> {
     p.session = Some(date);
     p.chain = None;
+    p.series.clear();
+    p.check = GreeksCheck::default();
     p.expires_at = expiration_instant(p.config.product, date).ok();
     p.pending_oi.retain(|(c, _)| c.expiry == date);
     if p.expires_at.is_none() {

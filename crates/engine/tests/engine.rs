@@ -7,7 +7,8 @@ use gammaflow_engine::chain::EnrichedTrade;
 use gammaflow_engine::flow::PrintTreatment;
 use gammaflow_engine::pipeline::{Engine, EngineConfig, ProductConfig, Sink};
 use gammaflow_model::event::{
-    Conditions, Event, ExchangeId, IndexValue, Instrument, OpenInterest, Quote, Side, Trade,
+    Conditions, Event, ExchangeId, GreeksSnapshot, IndexValue, Instrument, OpenInterest, Quote,
+    Side, Trade,
 };
 use gammaflow_model::session::from_new_york;
 use gammaflow_model::{OptionContract, OptionRight, OptionRoot, Price, Size, Ticker, UnixNanos};
@@ -156,6 +157,31 @@ fn a_session_from_open_interest_to_enriched_flow() {
 
     let stats = engine.stats();
     assert_eq!((stats.trades, stats.recomputes, stats.sessions), (4, 2, 1));
+    // A vendor snapshot 0.5 vol points and 0.02 delta away from ours is measured as such.
+    let last = sink.trades[3];
+    let vendor = Event::Greeks(GreeksSnapshot {
+        ts_event: at(day, 9, 41),
+        ts_recv: at(day, 9, 41),
+        instrument: call.into(),
+        underlying_price: p("6012.6"),
+        iv: last.iv + 0.005,
+        delta: last.delta - 0.02,
+        gamma: last.gamma,
+        vega: f64::NAN,
+        theta: f64::NAN,
+    });
+    engine.on_event(&vendor, &mut sink).unwrap();
+    let check = engine.greeks_check(0).unwrap();
+    assert_eq!(check.samples, 1);
+    assert!((check.mean_abs_iv_diff - 0.005).abs() < 1e-12);
+    assert!((check.max_abs_delta_diff - 0.02).abs() < 1e-12);
+    // Greeks staleness: the 09:41 print used the 09:40 SPX value.
+    assert_eq!(stats.last_greeks_age_ns, 60_000_000_000);
+    assert_eq!(stats.max_greeks_age_ns, 180_000_000_000);
+    // Three one-second buckets with counted prints (the cancelled one is not counted).
+    let buckets = engine.series(0).unwrap().buckets();
+    assert_eq!(buckets.len(), 3);
+    assert_eq!((buckets[0].call_volume, buckets[1].put_volume), (10, 4));
     // Exposures are computed when asked, at most once per interval (5 minutes here).
     assert_eq!(stats.exposure_refreshes, 0);
     let (computed_at, oi, flow) = engine
