@@ -4,6 +4,10 @@
 //!   download (see [`chain_cmd`]).
 //! * `gammaflow iv --input IN.csv --output OUT.csv`: batch implied volatility and Greeks over a CSV
 //!   (see [`iv_cmd`]).
+//! * `gammaflow tape [--source sim|polygon|replay]`: a market-data source's events, one per line
+//!   (see [`tape_cmd`]).
+//! * `gammaflow sim --date D --days N --out DIR`: simulated sessions written as Databento files
+//!   (see [`sim_cmd`]).
 //!
 //! Errors go to stderr as `error: ...` with the file named, and the exit code is 1 (2 for
 //! command-line usage errors, from clap).
@@ -12,6 +16,9 @@ mod chain_cmd;
 mod chain_report;
 mod iv_cmd;
 mod output;
+mod sim_cmd;
+mod tape_cmd;
+mod tape_format;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +47,11 @@ enum Command {
     Chain(ChainCommand),
     /// Batch implied volatility and Greeks over a CSV of `model,flag,S,K,T,r,q,price`.
     Iv(IvArgs),
+    /// Stream a market-data source's events, one per line: the built-in simulator (default),
+    /// Polygon/Massive (POLYGON_API_KEY or MASSIVE_API_KEY) or a replay of Databento files.
+    Tape(tape_cmd::TapeArgs),
+    /// Simulate trading days and write them as Databento files (DBN and CSV.zst).
+    Sim(sim_cmd::SimArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +237,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             per: args.per,
         }),
         Command::Iv(args) => iv_cmd::run(&args.input, &args.output),
+        Command::Tape(args) => tape_cmd::run(&args),
+        Command::Sim(args) => sim_cmd::run(&args),
     }
 }
 

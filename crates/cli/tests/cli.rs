@@ -9,4 +9,5 @@ mod cli {
     mod errors;
     mod iv;
     mod support;
+    mod tape;
 }

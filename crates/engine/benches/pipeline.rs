@@ -9,7 +9,12 @@
 //!
 //! Run: `cargo bench -p gammaflow-engine --bench pipeline`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    missing_docs
+)]
 
 use std::collections::BTreeSet;
 use std::hint::black_box;

@@ -2,6 +2,7 @@
 //!
 //! The real market data that tests run against lives outside the repository, in `../shared/data/`
 //! (read-only, see its README). [`shared_data`] finds a file there from any crate's tests.
+//! [`polygon::FakePolygon`] is a local fake of the Polygon/Massive WebSocket and REST servers.
 //!
 //! ```
 //! let oracle = gammaflow_testkit::shared_data("options-oracle/oracle_public.csv");
@@ -9,6 +10,8 @@
 //! ```
 
 use std::path::{Path, PathBuf};
+
+pub mod polygon;
 
 /// Absolute path of `relative` inside the shared data folder (`<workspace>/../shared/data`).
 ///

@@ -12,10 +12,17 @@ pub struct Run {
 }
 
 pub fn gammaflow(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_gammaflow"))
-        .args(args)
-        .output()
-        .unwrap();
+    gammaflow_without(args, &[])
+}
+
+/// Runs with the named environment variables removed.
+pub fn gammaflow_without(args: &[&str], removed_env: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gammaflow"));
+    command.args(args);
+    for name in removed_env {
+        command.env_remove(name);
+    }
+    let out = command.output().unwrap();
     Run {
         ok: out.status.success(),
         code: out.status.code(),

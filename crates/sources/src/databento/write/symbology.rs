@@ -1,0 +1,347 @@
+//! The symbology of one written day: which instruments go to which dataset, their raw symbols,
+//! their instrument ids, and the date range the files' metadata claims.
+//!
+//! # Instrument ids
+//! * **OPRA.PILLAR** (options): ids change every day, as OPRA's do. The day's option contracts are
+//!   sorted (root, expiry, right, strike: the order of [`OptionContract`]) and numbered from a
+//!   base that depends on the date: `id = (1 + d mod 4000) × 1 000 000 + rank`, where `d` is the
+//!   number of days from 1970-01-01 to the date and `rank` the 0-based position of the contract.
+//!   Consecutive dates therefore never share an id, and a day holds at most
+//!   [`MAX_OPTIONS_PER_DAY`] contracts.
+//! * **GLBX.MDP3** (futures): ids are stable across days, as CME's are, and derived from the
+//!   contract alone: `id = 1 + root_code × 1200 + (year − 2000) × 12 + (month − 1)`, where
+//!   `root_code` reads the root (1–3 characters of `0-9A-Z`, padded on the right to 3) as a
+//!   base-37 number with `0`–`9` = 1–10 and `A`–`Z` = 11–36. Longer roots cannot be written.
+
+use std::collections::BTreeMap;
+
+use dbn::{MappingInterval, SymbolMapping};
+use gammaflow_model::OptionContract;
+use gammaflow_model::event::{Event, FutureSymbol, Instrument};
+use gammaflow_model::futures::{FuturesContract, FuturesRoot};
+use jiff::civil::Date;
+
+use super::{days_since_epoch, midnight_utc_ns, utc_date_of};
+use crate::databento::DatabentoError;
+
+/// Most option contracts one day can hold (the width of a day's block of OPRA ids).
+pub const MAX_OPTIONS_PER_DAY: usize = 1_000_000;
+/// Number of distinct daily OPRA id blocks before they repeat (about 11 years).
+const OPRA_DAY_BLOCKS: i64 = 4000;
+/// Longest futures root the GLBX id scheme encodes.
+const MAX_GLBX_ROOT_LEN: usize = 3;
+
+/// The first OPRA instrument id of `date` (the id of the day's first contract in sort order).
+pub fn opra_id_base(date: Date) -> u32 {
+    let block = days_since_epoch(date).rem_euclid(OPRA_DAY_BLOCKS);
+    // block < 4000, so (1 + block) × 10^6 ≤ 4.0e9 < u32::MAX.
+    ((1 + block) as u32) * (MAX_OPTIONS_PER_DAY as u32)
+}
+
+/// The GLBX.MDP3 instrument id of a futures contract (see the module docs), or why it has none.
+pub fn glbx_instrument_id(future: &FutureSymbol) -> Result<u32, String> {
+    let root = future.root();
+    let text = root.as_str();
+    if text.is_empty() || text.len() > MAX_GLBX_ROOT_LEN {
+        return Err(format!(
+            "futures root {text:?} is longer than {MAX_GLBX_ROOT_LEN} characters, which the GLBX id scheme encodes"
+        ));
+    }
+    let mut code: u32 = 0;
+    for i in 0..MAX_GLBX_ROOT_LEN {
+        let digit = match text.as_bytes().get(i) {
+            None => 0,
+            Some(b @ b'0'..=b'9') => u32::from(b - b'0') + 1,
+            Some(b @ b'A'..=b'Z') => u32::from(b - b'A') + 11,
+            Some(other) => {
+                return Err(format!(
+                    "futures root {text:?} has the character {:?}; GLBX roots are 0-9 and A-Z",
+                    char::from(*other)
+                ));
+            }
+        };
+        code = code * 37 + digit;
+    }
+    let year = u32::from(future.year().saturating_sub(2000));
+    Ok(1 + code * 1200 + year * 12 + u32::from(future.month().saturating_sub(1)))
+}
+
+/// The model's futures key as a [`FuturesContract`] (for CME symbols and expiries).
+pub fn futures_contract(future: &FutureSymbol) -> Result<FuturesContract, String> {
+    let root = FuturesRoot::new(future.root().as_str()).map_err(|e| e.to_string())?;
+    let year = i16::try_from(future.year()).map_err(|e| e.to_string())?;
+    FuturesContract::new(root, future.month(), year).map_err(|e| e.to_string())
+}
+
+/// One instrument of the day: its id and raw symbol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Entry {
+    /// The instrument id of the day.
+    pub id: u32,
+    /// Databento's raw symbol (`SPXW  251216C05800000`, `ESZ5`).
+    pub raw: String,
+}
+
+/// The instruments of one written day, per dataset, with ids and raw symbols.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaySymbology {
+    date: Date,
+    options: BTreeMap<OptionContract, Entry>,
+    futures: BTreeMap<FutureSymbol, Entry>,
+    /// Earliest and latest defined timestamp of the events of each dataset (OPRA, GLBX), ns.
+    opra_span: Option<(u64, u64)>,
+    glbx_span: Option<(u64, u64)>,
+}
+
+/// The two datasets written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Feed {
+    Opra,
+    Glbx,
+}
+
+/// The dataset an event is written to, and the instrument key, or `None` if it is not written.
+pub(super) fn routed(event: &Event) -> Option<(Feed, Instrument)> {
+    let instrument = event.instrument();
+    let feed = match (&instrument, event) {
+        (Instrument::Option(_), Event::Trade(_))
+        | (Instrument::Option(_), Event::Quote(_))
+        | (Instrument::Option(_), Event::OpenInterest(_))
+        | (Instrument::Option(_), Event::Definition(_)) => Feed::Opra,
+        (Instrument::Future(_), Event::Trade(_))
+        | (Instrument::Future(_), Event::Quote(_))
+        | (Instrument::Future(_), Event::Definition(_)) => Feed::Glbx,
+        (Instrument::Future(_), Event::Bar(bar)) if bar.interval_ns == super::MINUTE_NS => {
+            Feed::Glbx
+        }
+        _ => return None,
+    };
+    Some((feed, instrument))
+}
+
+impl DaySymbology {
+    /// Collects the instruments of the events that are written (see [`super`]) and assigns their
+    /// ids for `date`; an error names the first event whose instrument cannot be written.
+    pub fn new(date: Date, events: &[Event]) -> Result<Self, DatabentoError> {
+        let mut options: BTreeMap<OptionContract, Entry> = BTreeMap::new();
+        let mut futures: BTreeMap<FutureSymbol, Entry> = BTreeMap::new();
+        let mut opra_span = None;
+        let mut glbx_span = None;
+        for (index, event) in events.iter().enumerate() {
+            let Some((feed, instrument)) = routed(event) else {
+                continue;
+            };
+            let unwritable = |reason: String| DatabentoError::Unwritable {
+                index,
+                instrument: instrument.to_string(),
+                reason,
+            };
+            let span = match instrument {
+                Instrument::Option(contract) => {
+                    if let std::collections::btree_map::Entry::Vacant(slot) =
+                        options.entry(contract)
+                    {
+                        let raw = contract.to_occ().map_err(|e| unwritable(e.to_string()))?;
+                        slot.insert(Entry { id: 0, raw });
+                    }
+                    &mut opra_span
+                }
+                Instrument::Future(future) => {
+                    if let std::collections::btree_map::Entry::Vacant(slot) = futures.entry(future)
+                    {
+                        let id = glbx_instrument_id(&future).map_err(unwritable)?;
+                        let raw = futures_contract(&future)
+                            .map_err(unwritable)?
+                            .short_symbol();
+                        slot.insert(Entry { id, raw });
+                    }
+                    &mut glbx_span
+                }
+                Instrument::Index(_) | Instrument::Equity(_) => continue,
+            };
+            let ts = match (feed, event) {
+                (_, Event::Bar(bar)) => bar.ts_event.as_u64(),
+                _ => event.ts_recv().as_u64(),
+            };
+            if ts != dbn::UNDEF_TIMESTAMP {
+                let (lo, hi) = span.get_or_insert((ts, ts));
+                *lo = (*lo).min(ts);
+                *hi = (*hi).max(ts);
+            }
+        }
+        if options.len() > MAX_OPTIONS_PER_DAY {
+            return Err(DatabentoError::WriteSetup {
+                reason: format!(
+                    "{} option contracts on {date}; one day's OPRA id block holds at most {MAX_OPTIONS_PER_DAY}",
+                    options.len()
+                ),
+            });
+        }
+        let base = opra_id_base(date);
+        for (rank, entry) in options.values_mut().enumerate() {
+            // rank < MAX_OPTIONS_PER_DAY, checked above.
+            entry.id = base + rank as u32;
+        }
+        Ok(Self {
+            date,
+            options,
+            futures,
+            opra_span,
+            glbx_span,
+        })
+    }
+
+    /// The trade date the ids were assigned for.
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// The instrument id of `instrument` on this day, `None` if it is not written.
+    pub fn instrument_id(&self, instrument: &Instrument) -> Option<u32> {
+        self.entry(instrument).map(|e| e.id)
+    }
+
+    /// Databento's raw symbol of `instrument` (`SPXW  251216C05800000`, `ESZ5`), `None` if it is
+    /// not written.
+    pub fn raw_symbol(&self, instrument: &Instrument) -> Option<&str> {
+        self.entry(instrument).map(|e| e.raw.as_str())
+    }
+
+    /// The option contracts of the day, in id order.
+    pub fn options(&self) -> impl Iterator<Item = &OptionContract> {
+        self.options.keys()
+    }
+
+    /// The futures contracts of the day, in symbol order.
+    pub fn futures(&self) -> impl Iterator<Item = &FutureSymbol> {
+        self.futures.keys()
+    }
+
+    pub(super) fn entry(&self, instrument: &Instrument) -> Option<&Entry> {
+        match instrument {
+            Instrument::Option(c) => self.options.get(c),
+            Instrument::Future(f) => self.futures.get(f),
+            Instrument::Index(_) | Instrument::Equity(_) => None,
+        }
+    }
+
+    /// `true` if the dataset has at least one instrument (its files are written).
+    pub(super) fn has(&self, feed: Feed) -> bool {
+        match feed {
+            Feed::Opra => !self.options.is_empty(),
+            Feed::Glbx => !self.futures.is_empty(),
+        }
+    }
+
+    /// The UTC dates `[first, end)` the dataset's files cover: the trade date, widened to the UTC
+    /// dates of the earliest and latest event of the dataset.
+    pub(super) fn date_range(&self, feed: Feed) -> Result<(Date, Date), DatabentoError> {
+        let span = match feed {
+            Feed::Opra => self.opra_span,
+            Feed::Glbx => self.glbx_span,
+        };
+        let mut first = self.date;
+        let mut last = self.date;
+        if let Some((lo, hi)) = span {
+            if let Some(d) = utc_date_of(lo) {
+                first = first.min(d);
+            }
+            if let Some(d) = utc_date_of(hi) {
+                last = last.max(d);
+            }
+        }
+        let end = last.tomorrow().map_err(|e| DatabentoError::WriteSetup {
+            reason: format!("no date after {last}: {e}"),
+        })?;
+        Ok((first, end))
+    }
+
+    /// The metadata symbol mappings of the dataset: each raw symbol → its id over `[first, end)`.
+    pub(super) fn mappings(
+        &self,
+        feed: Feed,
+        (first, end): (Date, Date),
+    ) -> Result<Vec<SymbolMapping>, DatabentoError> {
+        let start_date = to_time_date(first)?;
+        let end_date = to_time_date(end)?;
+        let entries: Box<dyn Iterator<Item = &Entry>> = match feed {
+            Feed::Opra => Box::new(self.options.values()),
+            Feed::Glbx => Box::new(self.futures.values()),
+        };
+        let mut mappings: Vec<SymbolMapping> = entries
+            .map(|e| SymbolMapping {
+                raw_symbol: e.raw.clone(),
+                intervals: vec![MappingInterval {
+                    start_date,
+                    end_date,
+                    symbol: e.id.to_string(),
+                }],
+            })
+            .collect();
+        mappings.sort_by(|a, b| a.raw_symbol.cmp(&b.raw_symbol));
+        Ok(mappings)
+    }
+}
+
+/// Midnight UTC of `date` in ns, for metadata and default timestamps.
+pub(super) fn range_ns((first, end): (Date, Date)) -> Result<(u64, u64), DatabentoError> {
+    Ok((midnight_utc_ns(first)?, midnight_utc_ns(end)?))
+}
+
+/// A jiff date as the `time` crate's date the `dbn` metadata uses.
+fn to_time_date(date: Date) -> Result<time::Date, DatabentoError> {
+    let month = time::Month::try_from(date.month() as u8);
+    month
+        .and_then(|m| time::Date::from_calendar_date(i32::from(date.year()), m, date.day() as u8))
+        .map_err(|e| DatabentoError::WriteSetup {
+            reason: format!("date {date} cannot be written in DBN metadata: {e}"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fut(root: &str, year: u16, month: u8) -> FutureSymbol {
+        FutureSymbol::new(root, year, month).unwrap()
+    }
+
+    #[test]
+    fn glbx_ids_are_stable_distinct_and_bounded() {
+        let esz5 = glbx_instrument_id(&fut("ES", 2025, 12)).unwrap();
+        // E = 15, S = 29, padding 0: code = (15 × 37 + 29) × 37 = 21 608.
+        assert_eq!(esz5, 1 + 21_608 * 1200 + 25 * 12 + 11);
+        let mut ids = vec![
+            esz5,
+            glbx_instrument_id(&fut("ES", 2026, 3)).unwrap(),
+            glbx_instrument_id(&fut("MES", 2025, 12)).unwrap(),
+            glbx_instrument_id(&fut("NQ", 2025, 12)).unwrap(),
+            glbx_instrument_id(&fut("E", 2025, 12)).unwrap(),
+            glbx_instrument_id(&fut("ZZZ", 2099, 12)).unwrap(),
+        ];
+        assert!(ids.iter().all(|id| *id > 0));
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 6);
+        let err = glbx_instrument_id(&fut("ABCD", 2025, 12)).unwrap_err();
+        assert!(err.contains("ABCD"), "{err}");
+        assert_eq!(
+            futures_contract(&fut("ES", 2025, 12))
+                .unwrap()
+                .short_symbol(),
+            "ESZ5"
+        );
+    }
+
+    #[test]
+    fn opra_id_blocks_differ_between_consecutive_days() {
+        let d = Date::constant(2025, 12, 16);
+        let a = opra_id_base(d);
+        let b = opra_id_base(d.tomorrow().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a % 1_000_000, 0);
+        assert_eq!(b - a, 1_000_000);
+        // 1970-01-01 is day 0: the first block.
+        assert_eq!(opra_id_base(Date::constant(1970, 1, 1)), 1_000_000);
+    }
+}

@@ -1,0 +1,177 @@
+//! Unit tests of the simulator's internals.
+
+use jiff::civil::date;
+
+use super::chain::SimProduct;
+use super::market::Market;
+use super::rng::Rng;
+use super::schedule::{DayPlan, NS, TRADING_DAYS, is_fomc_day};
+use super::{SimConfig, SimError};
+
+#[test]
+fn rng_is_reproducible_and_streams_differ() {
+    let mut a = Rng::seeded(7);
+    let mut b = Rng::seeded(7);
+    let xs: Vec<u64> = (0..100).map(|_| a.next_u64()).collect();
+    let ys: Vec<u64> = (0..100).map(|_| b.next_u64()).collect();
+    assert_eq!(xs, ys);
+    let mut c = Rng::stream(7, 1);
+    let mut d = Rng::stream(7, 2);
+    assert_ne!(c.next_u64(), d.next_u64());
+}
+
+#[test]
+fn draws_have_the_right_moments() {
+    let mut rng = Rng::seeded(42);
+    let n = 200_000;
+    let (mut sum, mut sq) = (0.0, 0.0);
+    for _ in 0..n {
+        let z = rng.normal();
+        sum += z;
+        sq += z * z;
+    }
+    let mean = sum / f64::from(n);
+    let var = sq / f64::from(n) - mean * mean;
+    assert!(mean.abs() < 0.01, "normal mean {mean}");
+    assert!((var - 1.0).abs() < 0.02, "normal variance {var}");
+    let exp_mean: f64 = (0..n).map(|_| rng.exponential(2.0)).sum::<f64>() / f64::from(n);
+    assert!((exp_mean - 2.0).abs() < 0.03, "exponential mean {exp_mean}");
+    for mean in [0.3, 4.0, 80.0] {
+        let got: f64 = (0..n).map(|_| f64::from(rng.poisson(mean))).sum::<f64>() / f64::from(n);
+        assert!(
+            (got - mean).abs() < 0.02 * mean.max(1.0),
+            "poisson {mean}: {got}"
+        );
+    }
+    // Pareto: P(X > 10) = 10^-1.5 for x_min 1, alpha 1.5.
+    let tail = (0..n).filter(|_| rng.pareto(1.0, 1.5) > 10.0).count() as f64 / f64::from(n);
+    assert!(
+        (tail - 10f64.powf(-1.5)).abs() < 0.003,
+        "pareto tail {tail}"
+    );
+    let u: Vec<u64> = (0..n).map(|_| rng.below(5)).collect();
+    assert!(u.iter().all(|x| *x < 5));
+    assert!(u.contains(&0) && u.contains(&4));
+}
+
+#[test]
+fn option_quotes_follow_the_tick_rules() {
+    let mut price = 0.0;
+    while price < 400.0 {
+        for mult in [1.0, 1.5, 3.0] {
+            for product in [SimProduct::Spxw, SimProduct::Spy] {
+                let (bid, ask) = product.quote_ticks(price, mult).unwrap();
+                assert!(
+                    bid >= 0 && ask > bid && ask >= 1,
+                    "{product:?} {price}: {bid} {ask}"
+                );
+                if product == SimProduct::Spxw {
+                    // $0.05 ticks under $3 (60 nickels), $0.10 at and above.
+                    for units in [bid, ask] {
+                        assert!(units < 60 || units % 2 == 0, "{price}: {units}");
+                    }
+                }
+                let fine = product.fine_tick().to_f64();
+                if price > 0.2 {
+                    assert!(bid as f64 * fine <= price && ask as f64 * fine >= price);
+                }
+            }
+        }
+        price += 0.0137;
+    }
+    // An ATM 0DTE SPXW option around $10 quotes $0.10-0.30 wide.
+    let (bid, ask) = SimProduct::Spxw.quote_ticks(10.02, 1.0).unwrap();
+    let width = (ask - bid) as f64 * 0.05;
+    assert!((0.099..=0.301).contains(&width), "{width}");
+}
+
+#[test]
+fn config_errors_name_the_setting() {
+    let cases: [(SimConfig, &str); 6] = [
+        (
+            SimConfig {
+                activity: 0.0,
+                ..SimConfig::default()
+            },
+            "activity",
+        ),
+        (
+            SimConfig {
+                days: 0,
+                ..SimConfig::default()
+            },
+            "days",
+        ),
+        (
+            SimConfig {
+                vol: f64::NAN,
+                ..SimConfig::default()
+            },
+            "vol",
+        ),
+        (
+            SimConfig {
+                expiries: 9,
+                ..SimConfig::default()
+            },
+            "expiries",
+        ),
+        (
+            SimConfig {
+                start: date(2031, 1, 2),
+                ..SimConfig::default()
+            },
+            "start",
+        ),
+        (
+            SimConfig {
+                start: date(2030, 12, 1),
+                days: 60,
+                ..SimConfig::default()
+            },
+            "days",
+        ),
+    ];
+    for (cfg, name) in cases {
+        match super::Simulator::new(cfg) {
+            Err(SimError::Config { name: got, .. }) => assert_eq!(got, name),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn timetable_follows_the_calendar() {
+    let plan = DayPlan::new(date(2025, 6, 18)).unwrap();
+    assert!(is_fomc_day(plan.date));
+    assert_eq!(plan.releases.len(), 3);
+    assert_eq!(plan.seconds(), 8 * 3600 + 15 * 60);
+    // One cash session holds exactly one trading day of variance.
+    let open = ((plan.t_open.0 - plan.t_start.0) / NS) as usize;
+    let close = ((plan.t_close.0 - plan.t_start.0) / NS) as usize;
+    let cash = plan.cum_var[close] - plan.cum_var[open];
+    assert!((cash * TRADING_DAYS - 1.0).abs() < 1e-9);
+    // U-shape: the open and close seconds are busier than midday.
+    let at = |s: u64| plan.activity(gammaflow_model::UnixNanos(plan.t_open.0 + s * NS));
+    assert!(at(60) > 2.0 * at(11_700) && at(23_340) > 1.5 * at(11_700));
+    // Day after Thanksgiving 2025: early close at 13:00, day ends 13:15.
+    let early = DayPlan::new(date(2025, 11, 28)).unwrap();
+    assert_eq!(early.seconds(), 5 * 3600 + 15 * 60);
+    assert_eq!((early.t_close.0 - early.t_open.0) / NS, 3 * 3600 + 30 * 60);
+    assert!(DayPlan::new(date(2025, 12, 25)).is_err());
+}
+
+#[test]
+fn dealer_hedging_moves_the_price() {
+    let cfg = SimConfig::default();
+    let plan = DayPlan::new(date(2025, 6, 10)).unwrap();
+    let t = plan.t_open;
+    let mut calm = Market::new(&cfg);
+    let mut pushed = Market::new(&cfg);
+    pushed.hedge_dollars = 5e9 * cfg.activity;
+    calm.step(&plan, 5400, t);
+    pushed.step(&plan, 5400, t);
+    let moved_bp = (pushed.ln_s - calm.ln_s) * 1e4;
+    let want = 5.0 * cfg.hedge_impact_bp_per_bn;
+    assert!((moved_bp - want).abs() < 1e-6, "{moved_bp} bp, want {want}");
+}
