@@ -22,13 +22,20 @@
 //! batch and splits batches of at least [`PARALLEL_MIN_ROWS`] rows over the available cores.
 
 mod guess;
+mod nodes;
 mod normalised;
+
+use std::sync::{Mutex, PoisonError};
 
 use crate::arith::{Arith, Fused, Plain, has_fma};
 use crate::{Model, OptionInputs, OptionKind, QuantError};
 
 /// Batches with at least this many rows are split across threads (one per available core).
 pub const PARALLEL_MIN_ROWS: usize = 16_384;
+
+/// Rows per work item of a threaded batch: about a millisecond of work, large enough that taking the
+/// next item from the shared queue costs nothing measurable, small enough to balance the cores.
+const BATCH_CHUNK_ROWS: usize = 4_096;
 
 /// Outcome of one row of [`implied_vol_batch`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -269,9 +276,9 @@ impl IvBatch<'_> {
 /// Implied volatilities of a whole batch: `vol[i]` and `status[i]` for row `i` (NaN where the status
 /// is neither `Ok` nor `ZeroTimeValue`). Errors only when slice lengths differ.
 ///
-/// Batches of at least [`PARALLEL_MIN_ROWS`] rows are split in contiguous chunks over the available
-/// cores (scoped threads, no pool); smaller ones run on the calling thread, so a chain of a few
-/// hundred contracts per underlying tick never pays for a thread.
+/// Batches of at least [`PARALLEL_MIN_ROWS`] rows are split in chunks of a few thousand rows that the
+/// available cores take in turn (scoped threads, no pool); smaller ones run on the calling thread, so
+/// a chain of a few hundred contracts per underlying tick never pays for a thread.
 pub fn implied_vol_batch(
     batch: &IvBatch<'_>,
     vol: &mut [f64],
@@ -287,15 +294,29 @@ pub fn implied_vol_batch(
         batch_range(batch, 0, vol, status);
         return Ok(());
     }
-    let chunk = n.div_ceil(threads);
-    std::thread::scope(|scope| {
-        for (index, (vol_chunk, status_chunk)) in vol
-            .chunks_mut(chunk)
-            .zip(status.chunks_mut(chunk))
-            .enumerate()
-        {
-            scope.spawn(move || batch_range(batch, index * chunk, vol_chunk, status_chunk));
+    // Threads pull fixed-size chunks from a shared queue until it is empty, so a core that is busy
+    // with other work (or a slower stretch of rows) does not leave the others waiting at the end.
+    let queue = Mutex::new(
+        vol.chunks_mut(BATCH_CHUNK_ROWS)
+            .zip(status.chunks_mut(BATCH_CHUNK_ROWS))
+            .enumerate(),
+    );
+    let work = || {
+        loop {
+            // A poisoned lock only means another worker panicked; the queue itself is intact.
+            let next = queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+            let Some((index, (vol_chunk, status_chunk))) = next else {
+                break;
+            };
+            batch_range(batch, index * BATCH_CHUNK_ROWS, vol_chunk, status_chunk);
         }
+    };
+    // The calling thread is one of the workers.
+    std::thread::scope(|scope| {
+        for _ in 1..threads.min(n.div_ceil(BATCH_CHUNK_ROWS)) {
+            scope.spawn(work);
+        }
+        work();
     });
     Ok(())
 }

@@ -92,19 +92,44 @@ fn erf_small<A: Arith>(x: f64) -> f64 {
     x * num / den
 }
 
+/// The polynomial with `coefficients` (highest degree first) at `y`, as `E(y²) + y·O(y²)`: the even and
+/// odd parts by Horner's scheme in `y²`, two independent chains of half the length.
+#[inline(always)]
+fn split_polynomial<A: Arith, const N: usize>(coefficients: &[f64; N], y: f64) -> f64 {
+    let y2 = y * y;
+    let mut even = 0.0;
+    let mut odd = 0.0;
+    for (i, &c) in coefficients.iter().enumerate() {
+        // Coefficient i multiplies y^(N−1−i).
+        if (N - 1 - i).is_multiple_of(2) {
+            even = A::fma(even, y2, c);
+        } else {
+            odd = A::fma(odd, y2, c);
+        }
+    }
+    A::fma(odd, y, even)
+}
+
 /// `erfcx(y) = e^(y²)·erfc(y)` for `y > 0.46875` (Cody's second and third approximations).
 #[inline(always)]
 fn erfcx_positive_tail<A: Arith>(y: f64) -> f64 {
     if y <= 4.0 {
-        let mut num = ERFC_C[8];
-        let mut den = y + ERFC_D[0];
-        num = A::fma(num, y, ERFC_C[0]);
-        for i in 1..7 {
-            num = A::fma(num, y, ERFC_C[i]);
-            den = A::fma(den, y, ERFC_D[i]);
-        }
-        num = A::fma(num, y, ERFC_C[7]);
-        den = A::fma(den, y, ERFC_D[7]);
+        // Numerator C₈·y⁸ + C₀·y⁷ + … + C₇ and monic denominator y⁸ + D₀·y⁷ + … + D₇, each split
+        // in even and odd powers (two short chains instead of one long one: lower latency).
+        let num = split_polynomial::<A, 9>(
+            &[
+                ERFC_C[8], ERFC_C[0], ERFC_C[1], ERFC_C[2], ERFC_C[3], ERFC_C[4], ERFC_C[5],
+                ERFC_C[6], ERFC_C[7],
+            ],
+            y,
+        );
+        let den = split_polynomial::<A, 9>(
+            &[
+                1.0, ERFC_D[0], ERFC_D[1], ERFC_D[2], ERFC_D[3], ERFC_D[4], ERFC_D[5], ERFC_D[6],
+                ERFC_D[7],
+            ],
+            y,
+        );
         num / den
     } else {
         let z = 1.0 / (y * y);
@@ -278,13 +303,9 @@ const AS241_F: [f64; 8] = [
 
 #[inline(always)]
 fn ratio<A: Arith>(num: &[f64; 8], den: &[f64; 8], r: f64) -> f64 {
-    let mut n = num[7];
-    let mut d = den[7];
-    for i in (0..7).rev() {
-        n = A::fma(n, r, num[i]);
-        d = A::fma(d, r, den[i]);
-    }
-    n / d
+    // The tables are lowest degree first; `split_polynomial` takes highest first.
+    let reversed = |c: &[f64; 8]| [c[7], c[6], c[5], c[4], c[3], c[2], c[1], c[0]];
+    split_polynomial::<A, 8>(&reversed(num), r) / split_polynomial::<A, 8>(&reversed(den), r)
 }
 
 /// The inverse of [`cdf`]: the `x` with `Φ(x) = p`, for `0 < p < 1`; `−∞`/`+∞` at 0/1 and NaN outside.

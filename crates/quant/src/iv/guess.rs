@@ -18,14 +18,17 @@
 //!
 //! All closed forms at the branch points (`b_c`, `s_l`, `s_u`) come from the `E·D` split of
 //! [`super::normalised`]: at `s_c`, `h + t = 0`, so `b_c = E_c·(M(0) − M(−s_c))`, `s_l = s_c − b_c/E_c`
-//! and `s_u = s_c + (b_max − b_c)/E_c = s_c + M(0) + M(−s_c)`.
+//! and `s_u = s_c + (b_max − b_c)/E_c = s_c + M(0) + M(−s_c)`. With `x = −s_c²/2` these, and the
+//! price, vega and map value at `s_l`, are functions of `s_c` alone: for `0.01 ≤ s_c ≤ 9` they come
+//! from polynomial fits ([`super::nodes`]), which spares the guess an erfcx and a full evaluation of
+//! `b` at `s_l` (as costly as a Householder step); elsewhere they are evaluated directly.
 
 use crate::arith::Arith;
 use crate::normal::{ONE_OVER_SQRT_TWO_PI, inverse_cdf_from_ln_with, inverse_cdf_with, pdf};
 
+use super::nodes::{LowerNode, SQRT_THREE, centre_gap, exact_lower_node, fitted_lower_node};
 use super::normalised::{M_AT_ZERO, complement_parts, mills, price_parts, vega_log_derivatives};
 
-const SQRT_THREE: f64 = 1.732_050_807_568_877_2;
 const TWO_PI_OVER_THREE_SQRT_THREE: f64 = 1.209_199_576_156_145_2;
 /// Relative step below which a further Householder step cannot change the result: with quartic
 /// convergence the error left after a step of relative size δ is of order δ⁴.
@@ -88,9 +91,14 @@ fn control_for_curvature(
     at_left: bool,
 ) -> f64 {
     let (d_l, d_r) = d;
-    let slope = (y.1 - y.0) / width;
-    let numerator = 0.5 * width * curvature + (d_r - d_l);
-    let denominator = if at_left { slope - d_l } else { d_r - slope };
+    // With slope = (y_r − y_l)/width, every ratio below is taken with numerator and denominator
+    // multiplied by the width, so that no division waits for another.
+    let rise = y.1 - y.0;
+    let numerator = (0.5 * width * curvature + (d_r - d_l)) * width;
+    // (slope − d_l)·width and (d_r − slope)·width.
+    let left_gap = rise - d_l * width;
+    let right_gap = d_r * width - rise;
+    let denominator = if at_left { left_gap } else { right_gap };
     let r = if denominator != 0.0 {
         numerator / denominator
     } else {
@@ -98,10 +106,9 @@ fn control_for_curvature(
     };
     // Shape preservation: for data convex (d_l < slope < d_r) or concave, the curvature at both ends
     // keeps its sign iff r ≥ (d_r − d_l)/(slope − d_l) and r ≥ (d_r − d_l)/(d_r − slope).
-    let left_gap = slope - d_l;
-    let right_gap = d_r - slope;
     if left_gap * right_gap > 0.0 {
-        let minimum = ((d_r - d_l) / left_gap).max((d_r - d_l) / right_gap);
+        let spread = (d_r - d_l) * width;
+        let minimum = (spread / left_gap).max(spread / right_gap);
         if r.is_nan() || r < minimum {
             return minimum;
         }
@@ -118,25 +125,19 @@ fn control_for_curvature(
 pub(super) fn solve_otm<A: Arith>(x: f64, beta: f64, b_max: f64) -> f64 {
     let ax = -x;
     let s_c = (2.0 * ax).sqrt();
-    let m_c = mills::<A>(-s_c);
+    // M(0) − M(−s_c), with M(−s_c) = M(0) − gap.
+    let gap = centre_gap::<A>(s_c);
     // E at s_c is e^(−|x|/2)/√(2π) = b_max/√(2π).
     let e_c = b_max * ONE_OVER_SQRT_TWO_PI;
-    let b_c = e_c * (M_AT_ZERO - m_c);
+    let b_c = e_c * gap;
 
     let (s, objective) = if beta < b_c {
-        let s_l = s_c - (M_AT_ZERO - m_c);
-        let (ln_e_l, d_l) = if s_l > 0.0 {
-            price_parts::<A>(x, s_l)
-        } else {
-            (f64::NEG_INFINITY, 0.0)
-        };
-        let v_l = ln_e_l.exp();
-        let b_l = v_l * d_l;
+        let s_l = s_c - gap;
+        let node =
+            fitted_lower_node::<A>(s_c, b_max).unwrap_or_else(|| exact_lower_node::<A>(x, s_l));
+        let (b_l, v_l) = (node.price, node.vega);
         if beta < b_l {
-            (
-                low_branch_guess::<A>(x, beta, s_l, v_l, b_l),
-                Objective::Low,
-            )
+            (low_branch_guess::<A>(x, beta, s_l, node), Objective::Low)
         } else {
             // s(β) on [b_l, b_c], zero curvature at the inflection point b_c.
             let width = b_c - b_l;
@@ -151,7 +152,7 @@ pub(super) fn solve_otm<A: Arith>(x: f64, beta: f64, b_max: f64) -> f64 {
             )
         }
     } else {
-        let s_u = s_c + M_AT_ZERO + m_c;
+        let s_u = s_c + (2.0 * M_AT_ZERO - gap);
         let (ln_e_u, c_u) = complement_parts::<A>(x, s_u);
         let v_u = ln_e_u.exp();
         let b_u = b_max - v_u * c_u;
@@ -199,8 +200,9 @@ pub(super) fn solve_atm<A: Arith>(beta: f64) -> f64 {
 /// Householder steps of third order from `s` on the branch's objective.
 #[inline(always)]
 fn refine<A: Arith>(x: f64, beta: f64, b_max: f64, mut s: f64, objective: Objective) -> f64 {
-    let ln_beta = if objective == Objective::Low {
-        beta.ln()
+    // 1/ln β for the low objective (ln β < 0 there, as β < b_max ≤ 1).
+    let inv_ln_beta = if objective == Objective::Low {
+        1.0 / beta.ln()
     } else {
         0.0
     };
@@ -211,30 +213,42 @@ fn refine<A: Arith>(x: f64, beta: f64, b_max: f64, mut s: f64, objective: Object
     };
     for _ in 0..MAX_STEPS {
         let (a, a3) = vega_log_derivatives::<A>(x, s);
-        // ν = −g/g'; (h2, h3) = (g''/g', g'''/g').
-        let (nu, h2, h3) = match objective {
+        // ν = −g/g', and (h2, h3) = (g''/g', g'''/g') as (H2/P, H3/P²) over a common factor P, so
+        // that the step below needs a single division once the price is known.
+        let (nu, h2_p, h3_p2, p) = match objective {
             Objective::Central => {
                 let (ln_e, d) = price_parts::<A>(x, s);
-                (beta / ln_e.exp() - d, a, a3)
+                // β/E − D, with 1/E = e^(−ln E): no division on the path.
+                (A::fma(beta, (-ln_e).exp(), -d), a, a3, 1.0)
             }
             Objective::Low => {
+                // g = 1/ln b − 1/ln β, g' = −1/(D·(ln b)²); with l = ln b and P = D·l:
+                // g''/g' = a − (l + 2)/P and g'''/g' = a3 − 3a·(l + 2)/P + (2l² + 6l + 6)/P².
                 let (ln_e, d) = price_parts::<A>(x, s);
                 let l = ln_e + d.ln();
-                let w = 1.0 / d;
-                let inv_l = 1.0 / l;
-                let nu = l * d * (ln_beta - l) / ln_beta;
-                let g2 = -w * A::fma(2.0, inv_l, 1.0);
-                let g3 = w * w * A::fma(6.0 * inv_l, 1.0 + inv_l, 2.0);
-                (nu, g2 + a, A::fma(3.0 * g2, a, g3 + a3))
+                let p = d * l;
+                let nu = p * A::fma(-l, inv_ln_beta, 1.0);
+                let h2_p = A::fma(a, p, -(l + 2.0));
+                let h3_p2 = A::fma(
+                    a3 * p,
+                    p,
+                    A::fma(-3.0 * (l + 2.0) * a, p, A::fma(A::fma(2.0, l, 6.0), l, 6.0)),
+                );
+                (nu, h2_p, h3_p2, p)
             }
             Objective::High => {
+                // g = ln((b_max − β)/(b_max − b)), g' = 1/C: g''/g' = a + 1/C and
+                // g'''/g' = a3 + 3a/C + 2/C², over P = C.
                 let (ln_e, c) = complement_parts::<A>(x, s);
-                let u = 1.0 / c;
                 let nu = -(ln_beta_gap - ln_e - c.ln()) * c;
-                (nu, u + a, A::fma(2.0 * u, u, A::fma(3.0 * u, a, a3)))
+                let h3_p2 = A::fma(a3 * c, c, A::fma(3.0 * a, c, 2.0));
+                (nu, A::fma(a, c, 1.0), h3_p2, c)
             }
         };
-        let step = nu * A::fma(0.5 * h2, nu, 1.0) / A::fma(nu, A::fma(h3 / 6.0, nu, h2), 1.0);
+        // Householder: ν·(1 + h2·ν/2)/(1 + ν·(h2 + h3·ν/6)), numerator and denominator times P².
+        let p2 = p * p;
+        let step = nu * A::fma(0.5 * h2_p * p, nu, p2)
+            / A::fma(nu, A::fma(h3_p2 * (1.0 / 6.0), nu, h2_p * p), p2);
         let next = s + step;
         if !(next > 0.0 && next.is_finite()) {
             // A wild step (far outside the basin): fall back to a safe contraction.
@@ -251,13 +265,20 @@ fn refine<A: Arith>(x: f64, beta: f64, b_max: f64, mut s: f64, objective: Object
 
 /// Guess in the low branch `0 < β < b_l` through the map `f(s) = c·Φ(z)³`, `z = −|x|/(√3·s)`.
 #[inline(always)]
-fn low_branch_guess<A: Arith>(x: f64, beta: f64, s_l: f64, v_l: f64, b_l: f64) -> f64 {
+fn low_branch_guess<A: Arith>(x: f64, beta: f64, s_l: f64, node: LowerNode) -> f64 {
+    let LowerNode {
+        price: b_l,
+        vega: v_l,
+        mills_z,
+    } = node;
     let ax = -x;
     let c = TWO_PI_OVER_THREE_SQRT_THREE * ax;
+    // Taken early, off the path from β to the guess.
+    let inv_c = 1.0 / c;
     let z = -ax / (SQRT_THREE * s_l);
-    // Φ(z) = φ(z)·M(z): one exponential for both.
+    // Φ(z) = φ(z)·M(z).
     let small_phi = pdf(z);
-    let big_phi = small_phi * mills::<A>(z);
+    let big_phi = small_phi * mills_z;
     let f_l = c * big_phi * big_phi * big_phi;
     // Derivatives of the map in s: z' = −z/s, z'' = 2z/s².
     let z1 = -z / s_l;
@@ -281,8 +302,9 @@ fn low_branch_guess<A: Arith>(x: f64, beta: f64, s_l: f64, v_l: f64, b_l: f64) -
         f = beta; // f ≈ b for small s
     }
     // Φ(z)³ = f/c  ⇒  z = Φ⁻¹(p) with ln p = ln(f/c)/3.
-    let z =
-        inverse_cdf_from_ln_with::<A>(((f / c).ln() * (1.0 / 3.0)).min(-std::f64::consts::LN_2));
+    let z = inverse_cdf_from_ln_with::<A>(
+        ((f * inv_c).ln() * (1.0 / 3.0)).min(-std::f64::consts::LN_2),
+    );
     if z < 0.0 { -ax / (SQRT_THREE * z) } else { s_l }
 }
 
@@ -343,7 +365,8 @@ mod tests {
 
     #[test]
     fn solves_each_branch() {
-        for &x in &[-1e-6f64, -0.01, -0.5, -3.0, -20.0] {
+        // s_c = √(2|x|) from 0.0014 to 11: both sides of the fitted range 0.01 ≤ s_c ≤ 9 of `nodes`.
+        for &x in &[-1e-6f64, -0.01, -0.5, -3.0, -20.0, -60.0] {
             let b_max = (0.5 * x).exp();
             for &s in &[1e-3, 0.05, 0.3, 1.0, 2.5, 6.0] {
                 let (ln_e, d) = price_parts::<Plain>(x, s);
