@@ -6,6 +6,8 @@
 //!   (see [`iv_cmd`]).
 //! * `gammaflow tape [--source sim|polygon|replay]`: a market-data source's events, one per line
 //!   (see [`tape_cmd`]).
+//! * `gammaflow flow [--source sim|polygon|replay]`: the 0DTE flow desk in the terminal (see
+//!   [`flow_cmd`]).
 //! * `gammaflow sim --date D --days N --out DIR`: simulated sessions written as Databento files
 //!   (see [`sim_cmd`]).
 //!
@@ -14,6 +16,7 @@
 
 mod chain_cmd;
 mod chain_report;
+mod flow_cmd;
 mod iv_cmd;
 mod output;
 mod sim_cmd;
@@ -52,6 +55,9 @@ enum Command {
     Tape(tape_cmd::TapeArgs),
     /// Simulate trading days and write them as Databento files (DBN and CSV.zst).
     Sim(sim_cmd::SimArgs),
+    /// The live 0DTE flow desk in the terminal: per-strike flow, IV, OI and GEX of the
+    /// at-the-money window, from any source (the simulator by default).
+    Flow(flow_cmd::FlowArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,6 +245,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Iv(args) => iv_cmd::run(&args.input, &args.output),
         Command::Tape(args) => tape_cmd::run(&args),
         Command::Sim(args) => sim_cmd::run(&args),
+        Command::Flow(args) => flow_cmd::run(&args),
     }
 }
 

@@ -17,7 +17,7 @@ use gammaflow_sources::databento::write::{WriteOptions, write_day};
 use gammaflow_sources::sim::{SimConfig, Simulator, day_statistics};
 use jiff::civil::Date;
 
-use crate::tape_cmd::today_in_new_york;
+use crate::tape_cmd::default_sim_date;
 
 /// Which file encodings `sim` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,7 +33,8 @@ pub enum SimFormat {
 /// Arguments of `gammaflow sim`.
 #[derive(Debug, Args)]
 pub struct SimArgs {
-    /// First calendar date to simulate (default: today in New York).
+    /// First calendar date to simulate (default: today in New York, or the last trading day before
+    /// it on a weekend or holiday).
     #[arg(long)]
     pub date: Option<Date>,
     /// Number of calendar days from --date (non-trading days are skipped).
@@ -68,7 +69,7 @@ pub fn run(args: &SimArgs) -> Result<()> {
         seed: args.seed,
         start: match args.date {
             Some(d) => d,
-            None => today_in_new_york()?,
+            None => default_sim_date()?,
         },
         days: args.days,
         activity: args.activity,

@@ -56,13 +56,14 @@ pub enum WindowUnderlying {
     None,
 }
 
-/// Arguments of `gammaflow tape`.
+/// Which source to run and how: shared by `tape` and `flow`.
 #[derive(Debug, Args)]
-pub struct TapeArgs {
+pub struct SourceArgs {
     /// The data source.
     #[arg(long, value_enum, default_value_t = SourceKind::Sim)]
     pub source: SourceKind,
-    /// Simulator: the first trade date to simulate (default: today in New York).
+    /// Simulator: the first trade date to simulate (default: today in New York, or the last
+    /// trading day before it on a weekend or holiday).
     #[arg(long)]
     pub date: Option<Date>,
     /// Simulator: number of calendar days from --date (non-trading days are skipped).
@@ -81,6 +82,14 @@ pub struct TapeArgs {
     /// real time (`1` = real time, `60` = one minute per second). Polygon is always live.
     #[arg(long, default_value = "max", value_parser = parse_speed)]
     pub speed: Pacing,
+}
+
+/// Arguments of `gammaflow tape`.
+#[derive(Debug, Args)]
+pub struct TapeArgs {
+    /// The source and its options.
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// Whose 0DTE at-the-money window to subscribe.
     #[arg(long, value_enum, default_value_t = WindowUnderlying::Spx)]
     pub underlying: WindowUnderlying,
@@ -117,21 +126,28 @@ pub fn parse_speed(text: &str) -> Result<Pacing, String> {
     }
 }
 
-/// Today's date in New York: the binary may read the wall clock, the libraries never do.
-pub fn today_in_new_york() -> Result<Date> {
+/// The simulator's default date: today in New York if it is a trading day, else the last trading
+/// day before it (so a weekend run still shows a session). The binary may read the wall clock; the
+/// libraries never do.
+pub fn default_sim_date() -> Result<Date> {
     let zone = gammaflow_model::session::new_york()?;
-    Ok(jiff::Timestamp::now().to_zoned(zone).date())
+    let today = jiff::Timestamp::now().to_zoned(zone).date();
+    if gammaflow_model::calendar::is_trading_day(today)? {
+        Ok(today)
+    } else {
+        Ok(gammaflow_model::calendar::previous_trading_day(today)?)
+    }
 }
 
 /// Builds the source the arguments ask for.
-fn open_source(args: &TapeArgs) -> Result<Box<dyn Source>> {
+pub fn open_source(args: &SourceArgs) -> Result<Box<dyn Source>> {
     Ok(match args.source {
         SourceKind::Sim => {
             let config = SimConfig {
                 seed: args.seed,
                 start: match args.date {
                     Some(d) => d,
-                    None => today_in_new_york()?,
+                    None => default_sim_date()?,
                 },
                 days: args.days,
                 ..SimConfig::default()
@@ -196,7 +212,7 @@ pub fn run(args: &TapeArgs) -> Result<()> {
 }
 
 async fn run_async(args: &TapeArgs) -> Result<()> {
-    let mut source = open_source(args)?;
+    let mut source = open_source(&args.source)?;
     let explicit: Vec<OptionContract> = args
         .contracts
         .iter()
@@ -206,7 +222,7 @@ async fn run_async(args: &TapeArgs) -> Result<()> {
         source.subscribe(&explicit)?;
     }
     let mut window = AtmWindow::new(args.underlying, args.window)?;
-    let replay_everything = args.source == SourceKind::Replay && explicit.is_empty();
+    let replay_everything = args.source.source == SourceKind::Replay && explicit.is_empty();
     if replay_everything {
         window = None;
     }

@@ -7,6 +7,7 @@
 mod cli {
     mod chain;
     mod errors;
+    mod flow;
     mod iv;
     mod support;
     mod tape;

@@ -392,6 +392,11 @@ impl ChainState {
         self.analyzer.last()
     }
 
+    /// The underlying price of the last Greeks recomputation (NaN before the first).
+    pub fn underlying(&self) -> f64 {
+        self.underlying
+    }
+
     /// When the Greeks were last recomputed.
     pub fn greeks_at(&self) -> Option<UnixNanos> {
         self.greeks_at
@@ -400,6 +405,11 @@ impl ChainState {
     /// The flow of a row.
     pub fn flow(&self, row: usize) -> Option<&ContractFlow> {
         self.flow.get(row)
+    }
+
+    /// The open interest of a row (contracts; 0 when none was published).
+    pub fn open_interest(&self, row: usize) -> Option<f64> {
+        self.open_interest.get(row).copied()
     }
 
     /// The last NBBO of a row.

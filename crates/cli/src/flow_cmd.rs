@@ -1,0 +1,348 @@
+//! `gammaflow flow`: the live 0DTE flow desk in the terminal, until the browser dashboard lands.
+//!
+//! Runs a source (the simulator by default) through `gammaflow_engine::pipeline::Engine`, which
+//! subscribes the at-the-money window of each product and enriches every print, and prints the
+//! strike grid of one product: strikes high → low with the centre strike marked, per strike the
+//! call and put volume, premium and net delta notional (buyer- minus seller-initiated), IV and open
+//! interest, and GEX (US$ per 1 % move, classic dealer sign, from open interest); with a header of
+//! spot, zero gamma, walls and the straddle-implied expected move.
+//!
+//! The grid is printed every `--every` seconds of wall time (for a paced source) and when the
+//! source ends or `--until` (New York time of day) is reached.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use futures_util::StreamExt;
+use gammaflow_engine::chain::{ChainState, EnrichedTrade};
+use gammaflow_engine::flow::PrintTreatment;
+use gammaflow_engine::pipeline::{Engine, EngineConfig, ProductConfig, Sink};
+use gammaflow_model::event::{Conditions, Event};
+use gammaflow_model::{Money, OptionContract, OptionRight, UnixNanos};
+use gammaflow_sources::conditions::ConditionTable;
+use jiff::civil::Time;
+
+use crate::output::{Body, Cell, Column, Section, Table, write_json, write_table};
+use crate::tape_cmd::{SourceArgs, open_source};
+
+/// The product whose grid is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlowProduct {
+    /// SPXW 0DTE on the SPX index (5-point strikes).
+    Spxw,
+    /// SPY 0DTE ($1 strikes).
+    Spy,
+}
+
+/// Output format of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlowFormat {
+    /// Aligned text.
+    Table,
+    /// One JSON document per grid.
+    Json,
+}
+
+/// Arguments of `gammaflow flow`.
+#[derive(Debug, Args)]
+pub struct FlowArgs {
+    /// The source and its options.
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The product whose grid is printed.
+    #[arg(long, value_enum, default_value_t = FlowProduct::Spxw)]
+    pub product: FlowProduct,
+    /// Strikes on each side of the money.
+    #[arg(long, default_value_t = 3)]
+    pub window: u32,
+    /// Print the grid every this many seconds of wall time (0: only at the end).
+    #[arg(long, default_value_t = 5)]
+    pub every: u64,
+    /// Stop at this New York time of day of the first session, e.g. `10:30`.
+    #[arg(long)]
+    pub until: Option<Time>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FlowFormat::Table)]
+    pub format: FlowFormat,
+}
+
+/// Collects the engine's subscription changes for the source.
+#[derive(Default)]
+struct Pending {
+    subscribe: Vec<OptionContract>,
+    unsubscribe: Vec<OptionContract>,
+    prints: u64,
+}
+
+impl Sink for Pending {
+    fn subscribe(&mut self, contracts: &[OptionContract]) {
+        self.subscribe.extend_from_slice(contracts);
+    }
+    fn unsubscribe(&mut self, contracts: &[OptionContract]) {
+        self.unsubscribe.extend_from_slice(contracts);
+    }
+    fn trade(&mut self, _trade: &EnrichedTrade) {
+        self.prints += 1;
+    }
+}
+
+/// The engine with the vendor condition table.
+fn engine(product: FlowProduct, window: u32) -> Result<Engine> {
+    let mut config = match product {
+        FlowProduct::Spxw => ProductConfig::spxw(),
+        FlowProduct::Spy => ProductConfig::spy(),
+    };
+    config.window.strikes_each_side = window;
+    let table = ConditionTable::builtin();
+    let treat = move |c: &Conditions| {
+        let t = table.treatment(c);
+        PrintTreatment {
+            counts_volume: t.counts_volume,
+            updates_last: t.updates_last,
+            excluded: t.excluded,
+            sweep: t.sweep,
+            non_directional: t.multi_leg || t.stock_tied,
+        }
+    };
+    let config = EngineConfig {
+        products: vec![config],
+        ..EngineConfig::default()
+    };
+    Ok(Engine::new(config, Box::new(treat))?)
+}
+
+/// Runs the desk.
+pub fn run(args: &FlowArgs) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run_async(args))
+}
+
+async fn run_async(args: &FlowArgs) -> Result<()> {
+    let mut source = open_source(&args.source)?;
+    let mut engine = engine(args.product, args.window)?;
+    let mut pending = Pending::default();
+    let mut last_print = Instant::now();
+    let mut now = UnixNanos(0);
+    let mut stop_at: Option<UnixNanos> = None;
+    let mut out = std::io::stdout().lock();
+    loop {
+        let item = tokio::select! {
+            item = source.next() => item,
+            _ = tokio::signal::ctrl_c() => None,
+        };
+        let Some(item) = item else { break };
+        let event: Event = match item {
+            Ok(event) => event,
+            Err(e) => {
+                eprintln!("warning: {}: {e}", source.name());
+                continue;
+            }
+        };
+        now = event.ts_event();
+        if let Some(until) = args.until {
+            let stop = *stop_at.get_or_insert(until_instant(now, until)?);
+            if now >= stop {
+                break;
+            }
+        }
+        engine.on_event(&event, &mut pending)?;
+        if !pending.unsubscribe.is_empty() {
+            source.unsubscribe(&pending.unsubscribe)?;
+            pending.unsubscribe.clear();
+        }
+        if !pending.subscribe.is_empty() {
+            source.subscribe(&pending.subscribe)?;
+            pending.subscribe.clear();
+        }
+        if args.every > 0 && last_print.elapsed() >= Duration::from_secs(args.every) {
+            print_grid(&mut out, &mut engine, now, args.format)?;
+            last_print = Instant::now();
+        }
+    }
+    print_grid(&mut out, &mut engine, now, args.format)?;
+    eprintln!(
+        "{} prints enriched; {} events",
+        pending.prints,
+        engine.stats().events
+    );
+    Ok(())
+}
+
+/// The instant of `time` (New York) on the New York date of `now`.
+fn until_instant(now: UnixNanos, time: Time) -> Result<UnixNanos> {
+    let date = gammaflow_model::session::to_new_york(now)?.date();
+    Ok(gammaflow_model::session::from_new_york(date, time)?)
+}
+
+fn money(m: Money) -> Cell {
+    Cell::float(m.to_f64(), 0)
+}
+
+fn print_grid(
+    out: &mut dyn Write,
+    engine: &mut Engine,
+    now: UnixNanos,
+    format: FlowFormat,
+) -> Result<()> {
+    let exposures = engine.refresh_exposures(0, now)?.map(|(_, oi, _)| {
+        (
+            oi.gex.clone(),
+            oi.zero_gamma,
+            oi.call_wall,
+            oi.put_wall,
+            oi.straddle,
+        )
+    });
+    let (Some(window), Some(chain)) = (engine.window(0), engine.chain(0)) else {
+        writeln!(out, "(no session yet)")?;
+        return Ok(());
+    };
+    let center = window.center();
+    let mut rows = Vec::new();
+    let mut strikes: Vec<OptionContract> = window
+        .contracts()
+        .iter()
+        .filter(|c| c.right == OptionRight::Call)
+        .copied()
+        .collect();
+    strikes.sort_by(|a, b| b.strike.cmp(&a.strike));
+    for call in &strikes {
+        let put = OptionContract::new(call.root, call.expiry, OptionRight::Put, call.strike);
+        rows.push(grid_row(
+            chain,
+            call,
+            &put,
+            center == Some(call.strike),
+            exposures.as_ref(),
+        ));
+    }
+    let analysis = chain.analysis();
+    let header = vec![
+        (
+            "time (New York)",
+            Cell::text(gammaflow_model::session::to_new_york(now)?.datetime()),
+            "",
+        ),
+        ("spot", Cell::opt(analysis_spot(chain), 2), "index points"),
+        (
+            "zero gamma",
+            Cell::opt(exposures.as_ref().and_then(|e| e.1), 2),
+            "",
+        ),
+        (
+            "call wall",
+            Cell::opt(exposures.as_ref().and_then(|e| e.2), 0),
+            "",
+        ),
+        (
+            "put wall",
+            Cell::opt(exposures.as_ref().and_then(|e| e.3), 0),
+            "",
+        ),
+        (
+            "expected_move_straddle",
+            Cell::opt(exposures.as_ref().and_then(|e| e.4).map(|s| s.straddle), 2),
+            "points to expiry",
+        ),
+        ("priced_contracts", Cell::Int(analysis.priced as u64), ""),
+    ];
+    let sections = [
+        Section {
+            name: "desk",
+            body: Body::KeyValue(header),
+        },
+        Section {
+            name: "strikes",
+            body: Body::Table(Table {
+                columns: GRID_COLUMNS.to_vec(),
+                rows,
+            }),
+        },
+    ];
+    match format {
+        FlowFormat::Table => write_table(out, &sections)?,
+        FlowFormat::Json => write_json(out, &sections)?,
+    }
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The underlying price the chain's Greeks were last computed at.
+fn analysis_spot(chain: &ChainState) -> Option<f64> {
+    Some(chain.underlying()).filter(|s| s.is_finite())
+}
+
+const fn col(name: &'static str) -> Column {
+    Column {
+        name,
+        in_table: true,
+    }
+}
+
+const GRID_COLUMNS: [Column; 13] = [
+    col("atm"),
+    col("strike"),
+    col("call_vol"),
+    col("call_premium"),
+    col("call_net_delta"),
+    col("call_iv"),
+    col("call_oi"),
+    col("put_vol"),
+    col("put_premium"),
+    col("put_net_delta"),
+    col("put_iv"),
+    col("put_oi"),
+    col("gex"),
+];
+
+type Exposures = (
+    Vec<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    Option<gammaflow_quant::stats::StraddleMove>,
+);
+
+fn grid_row(
+    chain: &ChainState,
+    call: &OptionContract,
+    put: &OptionContract,
+    atm: bool,
+    exposures: Option<&Exposures>,
+) -> Vec<Cell> {
+    let analysis = chain.analysis();
+    let side = |c: &OptionContract| {
+        let row = chain.row(c);
+        let flow = row.and_then(|r| chain.flow(r)).copied().unwrap_or_default();
+        let iv = row.and_then(|r| analysis.iv.get(r).copied());
+        let oi = row.and_then(|r| chain.open_interest(r));
+        let gex = row.and_then(|r| exposures.and_then(|e| e.0.get(r).copied()));
+        (flow, iv, oi, gex)
+    };
+    let (cf, civ, coi, cgex) = side(call);
+    let (pf, piv, poi, pgex) = side(put);
+    // A contract without a usable IV contributes no gamma.
+    let finite = |x: Option<f64>| x.filter(|v| v.is_finite()).unwrap_or(0.0);
+    let gex = exposures.map(|_| finite(cgex) + finite(pgex));
+    vec![
+        Cell::text(if atm { "*" } else { "" }),
+        Cell::Price(call.strike),
+        Cell::Int(cf.volume),
+        money(cf.premium),
+        Cell::float(cf.net_delta_notional, 0),
+        Cell::opt(civ, 4),
+        Cell::opt(coi, 0),
+        Cell::Int(pf.volume),
+        money(pf.premium),
+        Cell::float(pf.net_delta_notional, 0),
+        Cell::opt(piv, 4),
+        Cell::opt(poi, 0),
+        Cell::opt(gex, 0),
+    ]
+}
