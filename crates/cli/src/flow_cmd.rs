@@ -9,8 +9,15 @@
 //!
 //! The grid is printed every `--every` seconds of wall time (for a paced source) and when the
 //! source ends or `--until` (New York time of day) is reached.
+//!
+//! With `--lake DIR`, every enriched print is also written to the Parquet lake under `DIR`
+//! (`gammaflow_store`: write-ahead log, then `raw/flow/year=…/month=…/day=…/part-….parquet`),
+//! through the store's writer thread so the engine never waits on the disk; the lake is flushed and
+//! closed at the end, and its counters are printed.
 
+use std::collections::BTreeSet;
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -22,7 +29,10 @@ use gammaflow_engine::pipeline::{Engine, EngineConfig, ProductConfig, Sink};
 use gammaflow_model::event::{Conditions, Event};
 use gammaflow_model::{Money, OptionContract, OptionRight, UnixNanos};
 use gammaflow_sources::conditions::ConditionTable;
-use jiff::civil::Time;
+use gammaflow_store::{
+    CompactConfig, FlowRow, Lake, LakeConfig, LakeSender, LakeWriter, StoreError, compact_day,
+};
+use jiff::civil::{Date, Time};
 
 use crate::output::{Body, Cell, Column, Section, Table, write_json, write_table};
 use crate::tape_cmd::{SourceArgs, open_source};
@@ -66,14 +76,21 @@ pub struct FlowArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FlowFormat::Table)]
     pub format: FlowFormat,
+    /// Also write every enriched print to the Parquet lake in this directory.
+    #[arg(long)]
+    pub lake: Option<PathBuf>,
 }
 
-/// Collects the engine's subscription changes for the source.
+/// Collects the engine's subscription changes for the source and hands prints to the lake.
 #[derive(Default)]
 struct Pending {
     subscribe: Vec<OptionContract>,
     unsubscribe: Vec<OptionContract>,
     prints: u64,
+    lake: Option<LakeSender>,
+    lake_error: Option<StoreError>,
+    /// New York dates of the prints sent to the lake (compacted at the end).
+    lake_days: BTreeSet<Date>,
 }
 
 impl Sink for Pending {
@@ -83,8 +100,18 @@ impl Sink for Pending {
     fn unsubscribe(&mut self, contracts: &[OptionContract]) {
         self.unsubscribe.extend_from_slice(contracts);
     }
-    fn trade(&mut self, _trade: &EnrichedTrade) {
+    fn trade(&mut self, trade: &EnrichedTrade) {
         self.prints += 1;
+        if let Some(lake) = &self.lake
+            && self.lake_error.is_none()
+        {
+            if let Ok(zoned) = gammaflow_model::session::to_new_york(trade.ts_event) {
+                self.lake_days.insert(zoned.date());
+            }
+            if let Err(e) = lake.send(FlowRow::from(trade)) {
+                self.lake_error = Some(e);
+            }
+        }
     }
 }
 
@@ -126,6 +153,16 @@ async fn run_async(args: &FlowArgs) -> Result<()> {
     let mut source = open_source(&args.source)?;
     let mut engine = engine(args.product, args.window)?;
     let mut pending = Pending::default();
+    let writer = match &args.lake {
+        Some(dir) => {
+            let lake = Lake::open(dir, LakeConfig::default())
+                .with_context(|| format!("cannot open the lake in {}", dir.display()))?;
+            let (writer, sender) = LakeWriter::spawn(lake, 65_536)?;
+            pending.lake = Some(sender);
+            Some(writer)
+        }
+        None => None,
+    };
     let mut last_print = Instant::now();
     let mut now = UnixNanos(0);
     let mut stop_at: Option<UnixNanos> = None;
@@ -151,6 +188,9 @@ async fn run_async(args: &FlowArgs) -> Result<()> {
             }
         }
         engine.on_event(&event, &mut pending)?;
+        if let Some(e) = pending.lake_error.take() {
+            return Err(e).context("the lake stopped accepting prints");
+        }
         if !pending.unsubscribe.is_empty() {
             source.unsubscribe(&pending.unsubscribe)?;
             pending.unsubscribe.clear();
@@ -165,6 +205,22 @@ async fn run_async(args: &FlowArgs) -> Result<()> {
         }
     }
     print_grid(&mut out, &mut engine, now, args.format)?;
+    // Dropping the sender lets the writer thread drain; close flushes and joins it.
+    pending.lake = None;
+    if let Some(writer) = writer {
+        let stats = writer.close().context("cannot close the lake")?;
+        eprintln!(
+            "lake: {} rows accepted, {} persisted in {} files",
+            stats.rows_accepted, stats.rows_persisted, stats.files
+        );
+        // The session is over: merge each day's small part files into large ones.
+        if let Some(root) = &args.lake {
+            for day in &pending.lake_days {
+                compact_day(root, *day, &CompactConfig::default())
+                    .with_context(|| format!("cannot compact the lake's {day}"))?;
+            }
+        }
+    }
     eprintln!(
         "{} prints enriched; {} events",
         pending.prints,

@@ -43,3 +43,41 @@ fn the_desk_shows_the_window_around_the_money() {
     );
     assert!(run.stderr.contains("prints enriched"));
 }
+
+#[test]
+fn the_desk_writes_every_print_to_the_lake_once() {
+    let dir = super::support::temp_path("lake");
+    let lake = dir.display().to_string();
+    let run = gammaflow(&[
+        "flow",
+        "--date",
+        "2025-06-09",
+        "--until",
+        "10:00",
+        "--every",
+        "0",
+        "--lake",
+        &lake,
+    ]);
+    assert!(run.ok, "{}", run.stderr);
+    let prints: usize = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_suffix(" events"))
+        .and_then(|l| l.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(prints > 0);
+    assert!(
+        run.stderr
+            .contains(&format!("{prints} rows accepted, {prints} persisted"))
+    );
+    // Compacted at the end: one file for the day, every print once, in sequence order.
+    let day = jiff::civil::date(2025, 6, 9);
+    assert_eq!(gammaflow_store::day_files(&dir, day).unwrap().len(), 1);
+    let rows = gammaflow_store::read_day(&dir, day).unwrap();
+    assert_eq!(rows.len(), prints);
+    assert!(rows.windows(2).all(|w| w[0].seq < w[1].seq));
+    std::fs::remove_dir_all(&dir).ok();
+}
