@@ -266,7 +266,7 @@ fn print_grid(
         .filter(|c| c.right == OptionRight::Call)
         .copied()
         .collect();
-    strikes.sort_by(|a, b| b.strike.cmp(&a.strike));
+    strikes.sort_by_key(|c| std::cmp::Reverse(c.strike));
     for call in &strikes {
         let put = OptionContract::new(call.root, call.expiry, OptionRight::Put, call.strike);
         rows.push(grid_row(
