@@ -339,22 +339,36 @@ pub(crate) fn inverse_cdf_with<A: Arith>(p: f64) -> f64 {
     if q < 0.0 { -x } else { x }
 }
 
-/// [`inverse_cdf`] of `p = e^(ln_p)` for `p ≤ ½`, given `ln p`: the lower tail needs only `√(−ln p)`,
-/// so callers that hold a logarithm (or a power: `ln(p^a) = a·ln p`) skip an `exp`/`ln` pair.
+/// [`inverse_cdf`] of `p = e^(ln_p)` for `p ≤ ½`, given `ln p`, as a fraction `(n, d)` with
+/// `Φ⁻¹(p) = n/d` and `d > 0`. The lower tail needs only `√(−ln p)`, so callers that hold a logarithm
+/// (or a power: `ln(p^a) = a·ln p`) skip an `exp`/`ln` pair; callers that divide by the result
+/// anyway compute `c/Φ⁻¹(p) = c·d/n` with one division instead of two.
 #[inline(always)]
-pub(crate) fn inverse_cdf_from_ln_with<A: Arith>(ln_p: f64) -> f64 {
-    // ln 0.075: below it p − ½ < −0.425, the tail branches of AS 241.
+pub(crate) fn inverse_cdf_from_ln_fraction<A: Arith>(ln_p: f64) -> (f64, f64) {
+    let reversed = |c: &[f64; 8]| [c[7], c[6], c[5], c[4], c[3], c[2], c[1], c[0]];
+    // ln 0.075: below it p − ½ < −0.425, the tail branches of AS 241 (in r = √(−ln p)).
     if ln_p < -2.590_267_165_445_236_7 {
         let r = (-ln_p).sqrt();
-        let x = if r <= 5.0 {
-            ratio::<A>(&AS241_C, &AS241_D, r - 1.6)
+        let (num, den, arg) = if r <= 5.0 {
+            (&AS241_C, &AS241_D, r - 1.6)
         } else {
-            ratio::<A>(&AS241_E, &AS241_F, r - 5.0)
+            (&AS241_E, &AS241_F, r - 5.0)
         };
-        -x
+        // The AS 241 tail denominators have positive coefficients and a positive argument here.
+        (
+            -split_polynomial::<A, 8>(&reversed(num), arg),
+            split_polynomial::<A, 8>(&reversed(den), arg),
+        )
     } else {
-        inverse_cdf_with::<A>(ln_p.exp())
+        (inverse_cdf_with::<A>(ln_p.exp()), 1.0)
     }
+}
+
+/// [`inverse_cdf_from_ln_fraction`] as a single value.
+#[cfg(test)]
+fn inverse_cdf_from_ln_with<A: Arith>(ln_p: f64) -> f64 {
+    let (n, d) = inverse_cdf_from_ln_fraction::<A>(ln_p);
+    n / d
 }
 
 #[cfg(test)]
