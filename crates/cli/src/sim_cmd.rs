@@ -55,6 +55,9 @@ pub struct SimArgs {
     /// SPY strikes listed on each side of the money ($1 grid).
     #[arg(long, default_value_t = SimConfig::default().spy_strikes)]
     pub spy_strikes: u32,
+    /// ES options strikes listed on each side of the money (5-point grid).
+    #[arg(long, default_value_t = SimConfig::default().es_strikes)]
+    pub es_strikes: u32,
     /// Expiries listed per option product (the 0DTE one plus the next ones).
     #[arg(long, default_value_t = SimConfig::default().expiries)]
     pub expiries: u32,
@@ -75,6 +78,7 @@ pub fn run(args: &SimArgs) -> Result<()> {
         activity: args.activity,
         spxw_strikes: args.spxw_strikes,
         spy_strikes: args.spy_strikes,
+        es_strikes: args.es_strikes,
         expiries: args.expiries,
         ..SimConfig::default()
     };
@@ -120,13 +124,15 @@ fn flush(
     let stats = day_statistics(day.iter());
     eprintln!(
         "{date}: {} events in {} files; SPXW {} trades / {} contracts, SPY options {} trades / {} \
-         contracts, ES {} trades",
+         contracts, ES options {} trades / {} contracts, ES {} trades",
         day.len(),
         paths.len(),
         stats.spxw.trades,
         stats.spxw.contracts,
         stats.spy_options.trades,
         stats.spy_options.contracts,
+        stats.es_options.trades,
+        stats.es_options.contracts,
         stats.es.trades,
     );
     day.clear();

@@ -21,7 +21,9 @@
 //!   [`ES_TUE_THU_FROM`], the last one approximate: CME added them around the start of 2022);
 //!   end-of-month options PM on the last trading day of each month; quarterly options AM at 09:30 ET
 //!   on the futures' expiry day (see [`crate::futures`]). The quarterly PM options (EYC, 2021+) are not
-//!   modelled.
+//!   modelled. Roots (CME product codes `ES`, `EW`, `EW1`–`EW5`, `E1A`–`E5D`): [`es_option_root`],
+//!   one series per expiry date: [`es_option_series`]; the quarterly future an ES option exercises
+//!   into: [`es_option_underlying`].
 //!
 //! Holiday rules: a Friday expiry that falls on a holiday moves to the preceding trading day; a
 //! Monday–Thursday expiry that falls on a holiday is not listed (a simplification: before the products
@@ -42,8 +44,10 @@ use std::fmt;
 use jiff::civil::{Date, Weekday};
 
 use crate::calendar::{self, add_days, nth_weekday};
-use crate::futures::{FuturesContract, FuturesRoot};
+use crate::event::FutureSymbol;
+use crate::futures::{FuturesContract, FuturesRoot, nearest_quarterly};
 use crate::session::{CASH_CLOSE, CASH_EARLY_CLOSE, CASH_OPEN, from_new_york};
+use crate::symbol::OptionRoot;
 use crate::{ModelError, UnixNanos};
 
 /// First Wednesday SPXW expiry assumed.
@@ -307,6 +311,99 @@ pub fn time_to_expiry(
     year_fraction(now, expiration_instant(product, expiry)?)
 }
 
+/// The root (CME product code) of the ES option of `product` expiring on `date`; see
+/// [`OptionRoot::is_futures_option`] for the scheme. `EsQuarterly` → `ES`, `EsEndOfMonth` → `EW`,
+/// `EsFriday` → `EW`*n* with *n* the week of the month of the Friday (1–5: days 1–7 are week 1;
+/// for a Thursday standing in for a holiday Friday, the Friday's week), `EsMonThu` → `E`*n* +
+/// `A`/`B`/`C`/`D` (Monday–Thursday) with *n* the week of the month of `date`. Errors if `date`
+/// is not an expiry of `product` or `product` is not an ES product.
+pub fn es_option_root(product: OptionProduct, date: Date) -> Result<OptionRoot, ModelError> {
+    if !is_expiry(product, date)? {
+        return Err(ModelError::NotAnExpiry {
+            product: product.name().to_owned(),
+            date: date.to_string(),
+        });
+    }
+    let week = |d: Date| (d.day() - 1) / 7 + 1;
+    let text = match product {
+        OptionProduct::EsQuarterly => "ES".to_owned(),
+        OptionProduct::EsEndOfMonth => "EW".to_owned(),
+        OptionProduct::EsFriday => {
+            let offset = 5 - i64::from(date.weekday().to_monday_one_offset());
+            format!("EW{}", week(add_days(date, offset.max(0))?))
+        }
+        OptionProduct::EsMonThu => {
+            let letter = match date.weekday() {
+                Weekday::Monday => 'A',
+                Weekday::Tuesday => 'B',
+                Weekday::Wednesday => 'C',
+                _ => 'D',
+            };
+            format!("E{}{letter}", week(date))
+        }
+        OptionProduct::Spxw | OptionProduct::SpxMonthly | OptionProduct::Spy => {
+            return Err(ModelError::InvalidOptionRoot {
+                input: product.name().to_owned(),
+                reason: "not an ES option product".to_owned(),
+            });
+        }
+    };
+    OptionRoot::new(&text)
+}
+
+/// The one ES option series this crate lists for expiry date `date`, as (product, root), or
+/// `None` if no ES option expires then. When several products expire on the same day the first of
+/// quarterly, end-of-month, Friday weekly, Monday–Thursday weekly is taken (CME may list more
+/// than one series on such a day; they differ only in their root).
+pub fn es_option_series(date: Date) -> Result<Option<(OptionProduct, OptionRoot)>, ModelError> {
+    for product in [
+        OptionProduct::EsQuarterly,
+        OptionProduct::EsEndOfMonth,
+        OptionProduct::EsFriday,
+        OptionProduct::EsMonThu,
+    ] {
+        if is_expiry(product, date)? {
+            return Ok(Some((product, es_option_root(product, date)?)));
+        }
+    }
+    Ok(None)
+}
+
+/// The product of an ES option root (`ES` quarterly, `EW` end-of-month, `EW1`–`EW5` Friday,
+/// `E1A`–`E5D` Monday–Thursday), `None` for any other root.
+pub fn es_option_product(root: OptionRoot) -> Option<OptionProduct> {
+    if !root.is_futures_option() {
+        return None;
+    }
+    Some(match root.as_str() {
+        "ES" => OptionProduct::EsQuarterly,
+        "EW" => OptionProduct::EsEndOfMonth,
+        r if r.starts_with("EW") => OptionProduct::EsFriday,
+        _ => OptionProduct::EsMonThu,
+    })
+}
+
+/// The futures contract an ES option (`root`, `expiry` date) exercises into: the first quarterly
+/// ES contract (March, June, September, December) whose expiry date is on or after the option's.
+/// An option expiring on the quarterly expiry day itself (the `ES` quarterly, AM) belongs to that
+/// quarter's contract; one expiring any later day (e.g. end-of-month options of March, the
+/// weeklies after the third Friday) to the next quarter's. Errors for a root that is not an ES
+/// option root and for dates outside the calendar.
+pub fn es_option_underlying(root: OptionRoot, expiry: Date) -> Result<FutureSymbol, ModelError> {
+    if es_option_product(root).is_none() {
+        return Err(ModelError::InvalidOptionRoot {
+            input: root.as_str().to_owned(),
+            reason: "not an ES futures option root".to_owned(),
+        });
+    }
+    let contract = nearest_quarterly(FuturesRoot::ES, expiry)?;
+    let year = u16::try_from(contract.year).map_err(|_| ModelError::InvalidFuturesContract {
+        input: contract.to_string(),
+        reason: "year must be 2000-2099".to_owned(),
+    })?;
+    FutureSymbol::new(contract.root.as_str(), year, contract.month)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,5 +524,57 @@ mod tests {
         let now = from_new_york(date(2025, 6, 9), jiff::civil::time(10, 0, 0, 0)).unwrap();
         let t = time_to_expiry(OptionProduct::Spxw, date(2025, 6, 9), now).unwrap();
         assert_eq!(t, 6.0 * 3600.0 / 31_536_000.0);
+    }
+
+    #[test]
+    fn es_option_roots_follow_cme_codes() {
+        let root = |p, d| es_option_root(p, d).unwrap().to_string();
+        // EW2F6 C7000 (FORMATS §8): second Friday of January 2026.
+        assert_eq!(root(OptionProduct::EsFriday, date(2026, 1, 9)), "EW2");
+        assert_eq!(root(OptionProduct::EsQuarterly, date(2025, 12, 19)), "ES");
+        assert_eq!(root(OptionProduct::EsEndOfMonth, date(2025, 6, 30)), "EW");
+        // E2AF1: second Monday of January 2021.
+        assert_eq!(root(OptionProduct::EsMonThu, date(2021, 1, 11)), "E2A");
+        assert_eq!(root(OptionProduct::EsMonThu, date(2025, 6, 9)), "E2A");
+        assert_eq!(root(OptionProduct::EsMonThu, date(2025, 6, 26)), "E4D");
+        // Good Friday 2025-04-18: the Friday weekly moves to Thursday and keeps its week.
+        assert_eq!(root(OptionProduct::EsFriday, date(2025, 4, 17)), "EW3");
+        assert!(es_option_root(OptionProduct::EsFriday, date(2025, 6, 9)).is_err());
+        assert!(es_option_root(OptionProduct::Spxw, date(2025, 6, 9)).is_err());
+        for d in [
+            date(2025, 6, 9),
+            date(2025, 4, 17),
+            date(2025, 6, 30),
+            date(2025, 12, 19),
+        ] {
+            let (product, root) = es_option_series(d).unwrap().unwrap();
+            assert_eq!(es_option_product(root), Some(product), "{d}");
+        }
+        assert_eq!(es_option_series(date(2025, 6, 7)).unwrap(), None);
+        // A weekday of 2025 always has an ES expiry (0DTE every day).
+        for d in calendar::trading_days(date(2025, 1, 2), date(2025, 12, 31)).unwrap() {
+            assert!(es_option_series(d).unwrap().is_some(), "{d}");
+        }
+        assert_eq!(es_option_product(OptionRoot::SPXW), None);
+    }
+
+    #[test]
+    fn es_option_underlying_rolls_after_the_quarterly_expiry() {
+        let under = |r: &str, d| es_option_underlying(OptionRoot::new(r).unwrap(), d).unwrap();
+        let es = |y, m| FutureSymbol::new("ES", y, m).unwrap();
+        // The quarterly option on the quarterly expiry day: that quarter's future.
+        assert_eq!(under("ES", date(2025, 12, 19)), es(2025, 12));
+        // The day before (Mon-Thu weekly) still delivers ESZ5, the week after ESH6.
+        assert_eq!(under("E3D", date(2025, 12, 18)), es(2025, 12));
+        assert_eq!(under("E4A", date(2025, 12, 22)), es(2026, 3));
+        assert_eq!(under("EW4", date(2025, 12, 26)), es(2026, 3));
+        // End of a quarterly month: after the quarterly expiry, so the next quarter.
+        assert_eq!(under("EW", date(2025, 6, 30)), es(2025, 9));
+        // Serial months deliver the next quarterly month.
+        assert_eq!(under("EW2", date(2026, 1, 9)), es(2026, 3));
+        // Juneteenth 2026: ESM6 expires Thursday 2026-06-18.
+        assert_eq!(under("ES", date(2026, 6, 18)), es(2026, 6));
+        assert_eq!(under("E4A", date(2026, 6, 22)), es(2026, 9));
+        assert!(es_option_underlying(OptionRoot::SPY, date(2025, 6, 9)).is_err());
     }
 }

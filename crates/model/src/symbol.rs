@@ -197,6 +197,39 @@ impl fmt::Debug for OptionRoot {
     }
 }
 
+/// Roots of options on E-mini S&P 500 futures (CME product codes, as Databento's `GLBX.MDP3`
+/// definitions name them; see [`crate::expiry::es_option_root`] for which expiry gets which).
+///
+/// | root | series |
+/// |---|---|
+/// | `ES` | quarterly options (AM, third Friday of March/June/September/December) |
+/// | `EW` | end-of-month options (PM, last trading day of the month) |
+/// | `EW1`–`EW5` | Friday weeklies, week 1–5 of the month (`EW5` is this crate's name for a fifth Friday) |
+/// | `E1A`–`E5D` | Monday–Thursday weeklies: week 1–5 of the month, then `A` Monday, `B` Tuesday, `C` Wednesday, `D` Thursday |
+///
+/// These codes share the OCC root namespace with some equity options (`ES` Eversource Energy,
+/// `EW` Edwards Lifesciences): gammaflow follows SPX, SPY and ES only and reads `ES`/`EW` as
+/// futures options; a consumer of those equities' options must not rely on
+/// [`OptionRoot::is_futures_option`].
+impl OptionRoot {
+    /// `ES`: quarterly options on ES futures.
+    pub const ES: OptionRoot = OptionRoot(Inline::from_checked(b"ES"));
+    /// `EW`: end-of-month options on ES futures.
+    pub const EW: OptionRoot = OptionRoot(Inline::from_checked(b"EW"));
+
+    /// `true` for a root of options on futures (the ES family of the table above), `false` for
+    /// index and equity roots (`SPXW`, `SPY`, ...). The underlying future of such an option
+    /// follows from its expiry: [`crate::expiry::es_option_underlying`].
+    pub fn is_futures_option(&self) -> bool {
+        match self.as_str().as_bytes() {
+            b"ES" | b"EW" => true,
+            [b'E', b'W', week] => (b'1'..=b'5').contains(week),
+            [b'E', week, day] => (b'1'..=b'5').contains(week) && (b'A'..=b'D').contains(day),
+            _ => false,
+        }
+    }
+}
+
 /// A ticker of an index, equity, ETF or futures root without any vendor prefix: 1–8 ASCII uppercase
 /// letters, digits and `.` starting with a letter or digit (`SPX`, `SPY`, `BRK.B`, `ES`). Inline,
 /// `Copy`.
@@ -728,5 +761,22 @@ mod tests {
             let msg = bad.parse::<Underlying>().unwrap_err().to_string();
             assert!(msg.contains(&format!("{bad:?}")), "{msg}");
         }
+    }
+
+    #[test]
+    fn futures_option_roots() {
+        for root in ["ES", "EW", "EW1", "EW4", "EW5", "E1A", "E3C", "E5D"] {
+            assert!(OptionRoot::new(root).unwrap().is_futures_option(), "{root}");
+        }
+        for root in [
+            "SPXW", "SPX", "SPY", "E", "EW6", "EW0", "E1E", "E6A", "EWA", "ESX", "E1AA",
+        ] {
+            assert!(
+                !OptionRoot::new(root).unwrap().is_futures_option(),
+                "{root}"
+            );
+        }
+        assert_eq!(OptionRoot::ES.as_str(), "ES");
+        assert_eq!(OptionRoot::EW, OptionRoot::new("EW").unwrap());
     }
 }

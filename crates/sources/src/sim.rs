@@ -17,13 +17,14 @@
 //!     activity: 0.002,
 //!     spxw_strikes: 4,
 //!     spy_strikes: 3,
+//!     es_strikes: 3,
 //!     expiries: 1,
 //!     reprice_bp: 5.0,
 //!     ..SimConfig::default()
 //! };
 //! let sim = Simulator::new(config)?;
 //! let contracts = sim.contracts(date(2025, 6, 10))?;
-//! assert_eq!(contracts.len(), 2 * 9 + 2 * 7); // SPXW and SPY, puts and calls
+//! assert_eq!(contracts.len(), 2 * 9 + 2 * 7 + 2 * 7); // SPXW, SPY and ES options, puts and calls
 //! let events: Vec<_> = sim.collect();
 //! let stats = day_statistics(&events);
 //! assert_eq!(stats.index_values, 23_400); // one SPX value per second, 09:30-16:00 ET
@@ -34,13 +35,13 @@
 //! # Sessions (model calendar: no events on weekends and holidays, early closes respected)
 //! | time (ET) | events |
 //! |---|---|
-//! | 06:00 | `Definition` of the ES front month and every listed option |
+//! | 06:00 | `Definition` of the ES front month and every listed option (ES options: multiplier 50) |
 //! | 06:30 | `OpenInterest` of every option, `as_of` the previous trading day |
-//! | 08:00–09:15 | ES quotes and trades; SPXW quotes and prints with condition 248 (Cboe GTH, if `gth_options`) |
+//! | 08:00–09:15 | ES and ES option quotes and trades; SPXW quotes and prints with condition 248 (Cboe GTH, if `gth_options`) |
 //! | 08:30, 10:00 | scheduled release jumps (payrolls first Friday, CPI approximated as the second Wednesday, claims on Thursdays, ISM on the first trading day) |
 //! | 09:30–16:00 | `I:SPX` value every second, SPY quotes and trades, all options |
 //! | 14:00 | FOMC statement jump on the days of [`FOMC_DAYS`] (Federal Reserve calendars 2023–2026) |
-//! | 16:00 | 0DTE series stop (PM settlement) |
+//! | 16:00 | 0DTE series stop (PM settlement; the AM ES quarterly on its expiry day stops at 09:30) |
 //! | 16:00–16:15 | ES and non-expiring options only; the day ends at 16:15 |
 //!
 //! Early-close days end the cash session at 13:00 and the day at 13:15. ES runs from 08:00 only
@@ -82,9 +83,19 @@
 //!   `None`. SPY ISO orders sweep 2–5 venues within about a millisecond (condition 219); 0.15 %
 //!   of prints are followed by a 201 cancel; 204 late and 202 out-of-sequence prints carry a
 //!   `ts_event` seconds to minutes before their `ts_recv`.
-//! * **ES options are not simulated**: an `OptionContract` holds a root, expiry, right and strike
-//!   but not the futures month it delivers, and `OptionRoot::underlying` maps any non-index root
-//!   to an equity ticker, so an ES option cannot be represented faithfully in the model yet.
+//! * **ES options** (options on ES futures, CME Globex, venue id 1 like ES): one series per
+//!   expiry date from `gammaflow_model::expiry::es_option_series` (quarterly `ES`, end-of-month
+//!   `EW`, Friday weeklies `EW1`–`EW5`, Monday–Thursday weeklies `E1A`–`E5D`), so there is a 0DTE
+//!   series every weekday; `es_strikes` 5-point strikes each side of the ES front month at 06:00.
+//!   Each series exercises into the quarterly future of `expiry::es_option_underlying`; it is
+//!   priced with Black-76 (`Model::Black76`) on that future, carried from the spot implied by the
+//!   emitted ES front month (so its 0.4-point basis noise moves the options), with the same total
+//!   variance and smile as SPXW. Multiplier 50 (CME: $50 × the futures price). Tick: 0.05 up to a
+//!   premium of 5.00 and 0.25 above (CME's reduced tick for low premiums; FORMATS.md §8 lists the
+//!   futures' 0.25 and a variable option tick table); spread one tick + 0.4 % of the price.
+//!   Open from 08:00 ET with the future (off-hours activity 0.15×), no Polygon conditions on the
+//!   prints (14 % spread legs with side `None` and double size, no cancels, sweeps or late
+//!   prints), sizes half 1–3 lots and half a Pareto tail from 4 lots.
 //!
 //! # Realism figures aimed at
 //! "Quotedata" below is the Cboe delayed-quote download of SPY options at the 2025-06-09 close in
@@ -99,6 +110,8 @@
 //! | 0DTE share of SPY volume | 65 % on 2025-06-09 | 62 % | quotedata |
 //! | SPY call/put contracts | 1.03 on 2025-06-09 | ≈ 0.8–1.2, moves with the day's trend | quotedata |
 //! | SPX put/call | ≈ 1.0–1.5 (calls/puts ≈ 0.7–1) | puts weighted 1.1× | Cboe daily market statistics |
+//! | ES options volume | ≈ 1–1.3 M contracts/day, about half in the 0DTE / nearest weekly | 160 k prints/day × `activity`, ≈ 7 contracts per print; 50 % 0DTE | CME Group volume reports, *estimate* of prints and 0DTE share |
+//! | 0DTE ATM ES option spread | 0.25–0.50 index points | median 0.25 | CME market data, *estimate* |
 //! | ES futures volume | ≈ 1.5–2 M contracts/day | 0.45 M prints/day × `activity`, ≈ 3.8 contracts per print | CME Group volume reports, *estimate* of prints |
 //! | SPY share prints | ≈ 0.8 M/day | 0.8 M/day × `activity`; 45 % odd lots, 40 % off-exchange | *estimate* |
 //! | 0DTE ATM SPXW spread | $0.10–0.30 | median $0.20 | Cboe SPXW quotes, *estimate* |

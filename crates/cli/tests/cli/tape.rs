@@ -142,6 +142,8 @@ fn a_simulated_day_is_written_as_databento_files_and_replays() {
         "4",
         "--spy-strikes",
         "2",
+        "--es-strikes",
+        "2",
         "--expiries",
         "1",
         "--format",

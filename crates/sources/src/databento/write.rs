@@ -9,10 +9,10 @@
 //! DIR/OPRA.PILLAR/cbbo/D.dbn.zst         option quotes (consolidated BBO, cmbp-1 records)
 //! DIR/OPRA.PILLAR/statistics/D.dbn.zst   option open interest (stat_type 9)
 //! DIR/OPRA.PILLAR/definition/D.dbn.zst   option definitions
-//! DIR/GLBX.MDP3/trades/D.dbn.zst         futures trades
-//! DIR/GLBX.MDP3/mbp-1/D.dbn.zst          futures top of book
+//! DIR/GLBX.MDP3/trades/D.dbn.zst         futures and options-on-futures trades
+//! DIR/GLBX.MDP3/mbp-1/D.dbn.zst          futures and options-on-futures top of book
 //! DIR/GLBX.MDP3/ohlcv-1m/D.dbn.zst       futures 1-minute bars
-//! DIR/GLBX.MDP3/definition/D.dbn.zst     futures definitions
+//! DIR/GLBX.MDP3/definition/D.dbn.zst     futures and options-on-futures definitions
 //! ```
 //!
 //! `D` is `YYYY-MM-DD`; each file also exists as `D.csv.zst` when CSV is selected
@@ -45,6 +45,14 @@
 //!   [`Bar`](gammaflow_model::event::Bar)s → `ohlcv-1m`, or, when the events carry no 1-minute
 //!   futures bar at all, bars built from the futures trades (`ts_event` = start of the UTC
 //!   minute, open/close = earliest/latest trade by `ts_event`); futures definitions as for options.
+//! * **Options on futures** (roots for which
+//!   [`OptionRoot::is_futures_option`](gammaflow_model::OptionRoot::is_futures_option) holds: the
+//!   ES family `ES`, `EW`, `EW1`–`EW5`, `E1A`–`E5D`) are CME instruments: their trades, quotes and
+//!   definitions go to the GLBX files exactly as futures' do (publisher 1, aggressor side,
+//!   `mbp-1`), with CME raw symbols (`EW2F6 C7000`) and `OOF` definitions whose `underlying` is the
+//!   quarterly future (see the `definition` and `symbology` submodules). Databento's reader maps
+//!   them back only through those definitions, so replay them with the GLBX definition file.
+//!   Their open interest is **not written** (this layout has no GLBX statistics file).
 //! * **Not written** (Databento has no such feed, or it is outside this layout): index values and
 //!   everything about equities (Databento has no index feed), Greeks snapshots, MBO book updates,
 //!   option bars, futures bars of other intervals. They are skipped, not errors.
@@ -63,7 +71,8 @@
 //! The events' venue ids are Polygon/Massive options exchange ids by default (what the simulator
 //! stamps), translated with the table in [`venues`]; [`ExchangeIds::Databento`] takes them as
 //! publisher ids already. Instrument ids are assigned per date (OPRA: a fresh block per date;
-//! GLBX: stable per contract), see [`DaySymbology`]. The metadata maps every raw symbol of the
+//! GLBX: stable per futures contract, a fresh block per date for options on futures), see
+//! [`DaySymbology`]. The metadata maps every raw symbol of the
 //! dataset to its id over the files' dates (`stype_in = raw_symbol`, `stype_out = instrument_id`,
 //! symbols `ALL_SYMBOLS`); the metadata `start`/`end` are midnight UTC of the first date and of
 //! the day after the last date the dataset's events fall on (at least the trade date).
@@ -121,7 +130,10 @@ use gammaflow_model::event::Event;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-pub use symbology::{DaySymbology, MAX_OPTIONS_PER_DAY, glbx_instrument_id, opra_id_base};
+pub use symbology::{
+    DaySymbology, MAX_OPTIONS_PER_DAY, cme_option_symbol, glbx_instrument_id, glbx_option_id_base,
+    opra_id_base,
+};
 pub use venues::{opra_publisher_to_polygon, polygon_to_opra_publisher};
 
 use super::DatabentoError;

@@ -10,6 +10,7 @@ use gammaflow_quant::{Model, OptionInputs, OptionKind, black};
 use jiff::civil::Date;
 
 use super::emit::{CENT, NICKEL, Out, after, floor_ticks, latency, on_grid};
+use super::market::ES_EXCHANGE;
 use super::rng::Rng;
 use super::schedule::{DayPlan, NS, OVERNIGHT_VAR_SHARE, TRADING_DAYS};
 use super::{SimConfig, SimError};
@@ -55,37 +56,51 @@ pub enum SimProduct {
     Spxw,
     /// SPY: $1 strikes, penny ticks, all options venues.
     Spy,
+    /// Options on ES futures (CME Globex, venue 1): 5-point strikes around the futures price,
+    /// multiplier 50, 0.05 ticks up to a premium of 5.00 and 0.25 above, Black-76 on the future.
+    Es,
 }
 
 impl SimProduct {
-    /// The option root.
+    /// The option root; for ES options the quarterly root `ES` (each expiry has its own root,
+    /// see `gammaflow_model::expiry::es_option_root`).
     pub const fn root(self) -> OptionRoot {
         match self {
             Self::Spxw => OptionRoot::SPXW,
             Self::Spy => OptionRoot::SPY,
+            Self::Es => OptionRoot::ES,
         }
     }
 
-    /// The model calendar's expiry schedule.
-    pub(crate) const fn schedule(self) -> OptionProduct {
+    /// `true` if `root` belongs to this product's chain.
+    pub fn has_root(self, root: OptionRoot) -> bool {
         match self {
-            Self::Spxw => OptionProduct::Spxw,
-            Self::Spy => OptionProduct::Spy,
+            Self::Es => root.is_futures_option(),
+            _ => root == self.root(),
+        }
+    }
+
+    /// Contract multiplier: 100 (SPXW, SPY), 50 (ES options, $50 × the futures price).
+    pub const fn multiplier(self) -> u32 {
+        match self {
+            Self::Es => 50,
+            _ => 100,
         }
     }
 
     /// Strike spacing in whole index points or dollars.
     const fn strike_step(self) -> i64 {
         match self {
-            Self::Spxw => 5,
+            Self::Spxw | Self::Es => 5,
             Self::Spy => 1,
         }
     }
 
-    /// The finest tick (0.05 or 0.01); SPXW at or above $3 uses even multiples (0.10).
+    /// The finest tick (0.05 or 0.01); SPXW at or above $3 uses even multiples (0.10), ES options
+    /// above 5.00 multiples of five (0.25).
     pub(crate) const fn fine_tick(self) -> Price {
         match self {
-            Self::Spxw => NICKEL,
+            Self::Spxw | Self::Es => NICKEL,
             Self::Spy => CENT,
         }
     }
@@ -95,6 +110,7 @@ impl SimProduct {
         match self {
             Self::Spxw => 500_000.0,
             Self::Spy => 900_000.0,
+            Self::Es => 160_000.0,
         }
     }
 
@@ -103,25 +119,45 @@ impl SimProduct {
         match self {
             Self::Spxw => 0.62,
             Self::Spy => 0.62,
+            Self::Es => 0.5,
         }
     }
 
-    /// The tick rule: `true` if `units` of the fine tick is a valid price.
+    /// Fine ticks per coarse tick above the product's threshold: 2 (SPXW 0.10), 5 (ES 0.25).
+    const fn coarse(self) -> i64 {
+        match self {
+            Self::Spxw => 2,
+            Self::Spy => 1,
+            Self::Es => 5,
+        }
+    }
+
+    /// The tick rule: `true` if `units` of the fine tick is a valid price (SPXW: 0.05 under
+    /// 3.00; ES options: 0.05 up to 5.00, CME's reduced tick for low premiums).
     fn valid(self, units: i64) -> bool {
         match self {
             Self::Spxw => units < 60 || units % 2 == 0,
             Self::Spy => true,
+            Self::Es => units <= 100 || units % 5 == 0,
         }
     }
 
     /// Largest valid tick count at or below `units`.
     pub(crate) fn floor_valid(self, units: i64) -> i64 {
-        if self.valid(units) { units } else { units - 1 }
+        if self.valid(units) {
+            units
+        } else {
+            units - units.rem_euclid(self.coarse())
+        }
     }
 
     /// Smallest valid tick count at or above `units`.
     pub(crate) fn ceil_valid(self, units: i64) -> i64 {
-        if self.valid(units) { units } else { units + 1 }
+        if self.valid(units) {
+            units
+        } else {
+            units + self.coarse() - units.rem_euclid(self.coarse())
+        }
     }
 
     /// Typical displayed size at the NBBO, contracts.
@@ -129,6 +165,7 @@ impl SimProduct {
         match self {
             Self::Spxw => 15.0,
             Self::Spy => 80.0,
+            Self::Es => 25.0,
         }
     }
 }
@@ -150,6 +187,11 @@ pub(crate) struct Series {
     fomc_ahead: u32,
     /// Share of the product's trades.
     pub share: f64,
+    /// The series' option root (`SPXW`, `SPY`, or the ES product code of the expiry).
+    pub root: OptionRoot,
+    /// ES options: final settlement instant of the underlying quarterly future (the forward of
+    /// the Black-76 price); `None` for SPXW and SPY.
+    pub future_expiry: Option<UnixNanos>,
 }
 
 /// One contract and its running state.
@@ -206,6 +248,7 @@ impl Chain {
         let n = i64::from(match product {
             SimProduct::Spxw => cfg.spxw_strikes,
             SimProduct::Spy => cfg.spy_strikes,
+            SimProduct::Es => cfg.es_strikes,
         });
         let centre = floor_ticks(spot / step as f64 + 0.5, "ATM strike")?;
         let step_price = on_grid(Price::from_raw(Price::SCALE), step, "strike step")?;
@@ -216,14 +259,14 @@ impl Chain {
                     let strike = on_grid(step_price, m, "strike")?;
                     let whole = m * step;
                     let round = match product {
-                        SimProduct::Spxw if whole % 100 == 0 => 2.0,
-                        SimProduct::Spxw if whole % 25 == 0 => 1.4,
+                        SimProduct::Spxw | SimProduct::Es if whole % 100 == 0 => 2.0,
+                        SimProduct::Spxw | SimProduct::Es if whole % 25 == 0 => 1.4,
                         SimProduct::Spy if whole % 10 == 0 => 1.8,
                         SimProduct::Spy if whole % 5 == 0 => 1.3,
                         _ => 1.0,
                     };
                     lines.push(Line {
-                        contract: OptionContract::new(product.root(), s.expiry, right, strike),
+                        contract: OptionContract::new(s.root, s.expiry, right, strike),
                         series: si,
                         call: right == OptionRight::Call,
                         k: strike.to_f64(),
@@ -252,8 +295,11 @@ impl Chain {
     }
 
     /// `true` if the product quotes and trades at `t` (SPXW also in 08:00–09:15 ET GTH when
-    /// enabled).
+    /// enabled; ES options on Globex with the future, from 08:00 ET).
     pub(crate) fn is_open(&self, plan: &DayPlan, cfg: &SimConfig, t: UnixNanos) -> bool {
+        if self.product == SimProduct::Es {
+            return t >= plan.t_start && t < plan.t_end;
+        }
         let gth = self.product == SimProduct::Spxw && cfg.gth_options && t < plan.t_gth_end;
         gth || (t >= plan.t_open && t < plan.t_end)
     }
@@ -278,7 +324,7 @@ impl Chain {
                 ts_recv: recv,
                 instrument,
                 vendor_id: id_base + i as u32,
-                multiplier: Some(100),
+                multiplier: Some(self.product.multiplier()),
                 tick_size: Some(tick),
                 expiration: Some(s.expiration),
             });
@@ -287,6 +333,7 @@ impl Chain {
             let base = match self.product {
                 SimProduct::Spxw => 2_500.0,
                 SimProduct::Spy => 6_000.0,
+                SimProduct::Es => 1_500.0,
             };
             let otm = if line.call { x } else { -x };
             let shape = (-0.5 * ((otm - 0.4) / 1.6).powi(2)).exp();
@@ -346,7 +393,15 @@ impl Chain {
             let var = var.max(1e-10);
             let sd = var.sqrt();
             let sigma_atm = (var / years).sqrt();
-            let forward = spot * ((cfg.r - cfg.q) * years).exp();
+            // ES options: Black-76 on the quarterly future, carried from the ES-implied spot.
+            let (model, underlying, forward) = match s.future_expiry {
+                Some(end) => {
+                    let t_fut = end.0.saturating_sub(t.0) as f64 / NS as f64 / YEAR_SECS;
+                    let f = spot * ((cfg.r - cfg.q) * t_fut).exp();
+                    (Model::Black76, f, f)
+                }
+                None => (Model::Bsm, spot, spot * ((cfg.r - cfg.q) * years).exp()),
+            };
             for (li, line) in self.lines.iter_mut().enumerate() {
                 if line.series != si {
                     continue;
@@ -354,13 +409,13 @@ impl Chain {
                 let x = (line.k / forward).ln() / sd;
                 let smile = (1.0 - SKEW_A * x + SKEW_B * x * x).clamp(0.7, 3.0);
                 let inputs = OptionInputs {
-                    model: Model::Bsm,
+                    model,
                     kind: if line.call {
                         OptionKind::Call
                     } else {
                         OptionKind::Put
                     },
-                    s: spot,
+                    s: underlying,
                     k: line.k,
                     t: years,
                     r: cfg.r,
@@ -423,8 +478,8 @@ impl Chain {
 }
 
 impl SimProduct {
-    /// Bid and ask in fine ticks for model price `price`: a spread of one tick plus 0.4 % (SPXW)
-    /// or 0.5 % (SPY) of the price, times `mult`, rounded to whole ticks of the price's tick size
+    /// Bid and ask in fine ticks for model price `price`: a spread of one tick plus 0.4 % (SPXW,
+    /// ES options) or 0.5 % (SPY) of the price, times `mult`, rounded to whole ticks of the price's tick size
     /// and placed around the price on valid ticks; never crossed or locked, bid ≥ 0, ask ≥ one
     /// fine tick.
     pub(crate) fn quote_ticks(self, price: f64, mult: f64) -> Result<(i64, i64), SimError> {
@@ -433,6 +488,7 @@ impl SimProduct {
         let (rel, step) = match self {
             SimProduct::Spxw => (0.004, if price < 3.0 { 1 } else { 2 }),
             SimProduct::Spy => (0.005, 1),
+            SimProduct::Es => (0.004, if price < 5.0 { 1 } else { 5 }),
         };
         let tick = step as f64 * fine;
         let ticks = floor_ticks((tick + rel * price) * mult / tick + 0.5, "option spread")?.max(1);
@@ -481,6 +537,7 @@ fn push_option_quote(
     let (bid_size, ask_size) = (if bid > 0 { size() } else { 0 }, size());
     let (bx, ax) = match product {
         SimProduct::Spxw => (CBOE, CBOE),
+        SimProduct::Es => (ES_EXCHANGE, ES_EXCHANGE),
         SimProduct::Spy => {
             let w = OPTION_VENUES.map(|(_, w)| w);
             let b = OPTION_VENUES.get(rng.pick(&w)).map_or(302, |v| v.0);
@@ -503,6 +560,43 @@ fn push_option_quote(
     Ok(())
 }
 
+/// The next expiry of `product` on or after `from`: (date, expiration instant, root, expiration
+/// of the underlying future for ES options).
+fn next_series(
+    product: SimProduct,
+    from: Date,
+) -> Result<(Date, UnixNanos, OptionRoot, Option<UnixNanos>), SimError> {
+    let sched = match product {
+        SimProduct::Spxw => OptionProduct::Spxw,
+        SimProduct::Spy => OptionProduct::Spy,
+        SimProduct::Es => {
+            let what = format!("ES option expiries after {from}");
+            let mut day = from;
+            loop {
+                if let Some((sched, root)) = cal(expiry::es_option_series(day), &what)? {
+                    let expiration = cal(expiry::expiration_instant(sched, day), &what)?;
+                    let future = cal(expiry::es_option_underlying(root, day), &what)?;
+                    let contract = cal(
+                        gammaflow_model::futures::FuturesContract::new(
+                            gammaflow_model::futures::FuturesRoot::ES,
+                            future.month(),
+                            future.year() as i16,
+                        ),
+                        &what,
+                    )?;
+                    let end = cal(contract.expiry_instant(), &what)?;
+                    return Ok((day, expiration, root, Some(end)));
+                }
+                day = cal(calendar::next_trading_day(day), &what)?;
+            }
+        }
+    };
+    let what = format!("{} expiries after {}", sched.name(), from);
+    let expiry = cal(expiry::next_expiry(sched, from), &what)?;
+    let expiration = cal(expiry::expiration_instant(sched, expiry), &what)?;
+    Ok((expiry, expiration, product.root(), None))
+}
+
 /// The listed expiries of `product` on the plan's day: the first `cfg.expiries` expiry dates on or
 /// after it, with their trade shares (0DTE first, the rest decaying by half per expiry).
 fn list_series(
@@ -510,13 +604,11 @@ fn list_series(
     plan: &DayPlan,
     cfg: &SimConfig,
 ) -> Result<Vec<Series>, SimError> {
-    let sched = product.schedule();
     let mut out = Vec::new();
     let mut from = plan.date;
     for _ in 0..cfg.expiries {
-        let what = format!("{} expiries after {}", sched.name(), from);
-        let expiry = cal(expiry::next_expiry(sched, from), &what)?;
-        let expiration = cal(expiry::expiration_instant(sched, expiry), &what)?;
+        let (expiry, expiration, root, future_expiry) = next_series(product, from)?;
+        let what = format!("{product:?} expiries after {from}");
         let zero_dte = expiry == plan.date;
         let (days_ahead, fomc_ahead) = if zero_dte {
             (0, 0)
@@ -532,11 +624,18 @@ fn list_series(
         out.push(Series {
             expiry,
             expiration,
-            stop: if zero_dte { plan.t_close } else { plan.t_end },
+            // An AM series (ES quarterly) stops at 09:30 ET on its expiry day.
+            stop: if zero_dte {
+                plan.t_close.min(expiration)
+            } else {
+                plan.t_end
+            },
             zero_dte,
             days_ahead,
             fomc_ahead,
             share: 0.0,
+            root,
+            future_expiry,
         });
         from = cal(calendar::next_trading_day(expiry), &what)?;
     }

@@ -18,6 +18,9 @@ pub struct Products {
     pub spxw_options: bool,
     /// SPY options: definitions, open interest, quotes and trades.
     pub spy_options: bool,
+    /// Options on ES futures (CME, roots `ES`, `EW`, `EW1`–`EW5`, `E1A`–`E5D`): definitions, open
+    /// interest, quotes and trades, 08:00 ET to the day's end.
+    pub es_options: bool,
 }
 
 impl Products {
@@ -28,6 +31,7 @@ impl Products {
         spy: true,
         spxw_options: true,
         spy_options: true,
+        es_options: true,
     };
 }
 
@@ -65,6 +69,10 @@ pub struct SimConfig {
     pub spxw_strikes: u32,
     /// SPY strikes listed on each side of the money, on the $1 grid (1–200).
     pub spy_strikes: u32,
+    /// ES option strikes listed on each side of the money, on the 5-point grid (1–200). The
+    /// default 15 (±75 points) keeps a default day's event count about a quarter above the
+    /// SPX/SPY-only day (±20 would add about a third).
+    pub es_strikes: u32,
     /// Expiries listed per option product: the 0DTE one plus the next `expiries − 1` (1–8).
     pub expiries: u32,
     /// Fraction of the real market's trade count to simulate (0 < activity ≤ 1). Spreads, shares
@@ -96,6 +104,7 @@ impl Default for SimConfig {
             vol_of_vol: 3.0,
             spxw_strikes: 40,
             spy_strikes: 20,
+            es_strikes: 15,
             expiries: 4,
             activity: 0.05,
             hedge_impact_bp_per_bn: 0.3,
@@ -142,6 +151,7 @@ impl SimConfig {
         check_range("vol_of_vol", self.vol_of_vol, 0.0, 10.0)?;
         check_count("spxw_strikes", self.spxw_strikes, 1, 400)?;
         check_count("spy_strikes", self.spy_strikes, 1, 200)?;
+        check_count("es_strikes", self.es_strikes, 1, 200)?;
         check_count("expiries", self.expiries, 1, 8)?;
         if !(self.activity > 0.0 && self.activity <= 1.0) {
             return Err(SimError::config(
@@ -158,7 +168,7 @@ impl SimConfig {
         )?;
         check_range("reprice_bp", self.reprice_bp, 0.1, 50.0)?;
         let p = self.products;
-        if !(p.spx_index || p.es || p.spy || p.spxw_options || p.spy_options) {
+        if !(p.spx_index || p.es || p.spy || p.spxw_options || p.spy_options || p.es_options) {
             return Err(SimError::config(
                 "products",
                 "none",

@@ -127,8 +127,9 @@ impl Simulator {
         }
     }
 
-    /// The contracts of `root` (`SPXW` or `SPY`) on the current day whose strikes lie within
-    /// `strikes_each_side` strikes of the current underlying level, every listed expiry, calls and
+    /// The contracts of `root` (`SPXW`, `SPY`, or any ES option root for the whole ES option
+    /// chain) on the current day whose strikes lie within `strikes_each_side` strikes of the
+    /// current underlying level (SPX, SPY, or the ES front month), every listed expiry, calls and
     /// puts: the window a consumer subscribes to watch the money.
     pub fn atm_window(&self, root: OptionRoot, strikes_each_side: u32) -> Vec<OptionContract> {
         let Some(day) = &self.day else {
@@ -136,13 +137,16 @@ impl Simulator {
         };
         let (spot, step) = if root == OptionRoot::SPY {
             (self.market.spy_price(), 1.0)
+        } else if root.is_futures_option() {
+            let t = UnixNanos(day.plan.t_start.0 + day.step as u64 * NS);
+            (self.market.es_price(&day.plan, &self.cfg, t), 5.0)
         } else {
             (self.market.spx(), 5.0)
         };
         let reach = (f64::from(strikes_each_side) + 0.5) * step;
         day.chains
             .iter()
-            .filter(|c| c.product.root() == root)
+            .filter(|c| c.product.has_root(root))
             .flat_map(|c| c.contracts())
             .filter(|c| (c.strike.to_f64() - spot).abs() <= reach)
             .collect()
@@ -178,6 +182,7 @@ impl Simulator {
         for (k, (on, product)) in [
             (cfg.products.spxw_options, SimProduct::Spxw),
             (cfg.products.spy_options, SimProduct::Spy),
+            (cfg.products.es_options, SimProduct::Es),
         ]
         .into_iter()
         .enumerate()
@@ -188,6 +193,8 @@ impl Simulator {
             let spot = match product {
                 SimProduct::Spxw => self.market.spx(),
                 SimProduct::Spy => self.market.spy_price(),
+                // Strikes centre on the ES front month.
+                SimProduct::Es => self.market.es_price(&plan, cfg, plan.t_defs),
             };
             let rng = Rng::stream(cfg.seed ^ day_salt.wrapping_mul(0x9E37), 10 + k as u64);
             let mut chain = Chain::new(product, &plan, cfg, spot, rng)?;
@@ -239,6 +246,7 @@ impl Simulator {
             let spot = match chain.product {
                 SimProduct::Spxw => self.market.spx(),
                 SimProduct::Spy => self.market.spy_price(),
+                SimProduct::Es => self.market.es_implied_spot(plan, cfg, t),
             };
             chain.maybe_reprice(
                 plan,

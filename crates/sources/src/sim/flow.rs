@@ -9,7 +9,7 @@ use gammaflow_model::{Size, UnixNanos};
 use super::SimError;
 use super::chain::{CBOE, Chain, OPTION_VENUES, SimProduct};
 use super::emit::{Out, after, latency, on_grid};
-use super::market::CASH_SECS;
+use super::market::{CASH_SECS, ES_EXCHANGE};
 use super::rng::Rng;
 use super::schedule::{DayPlan, NS};
 
@@ -83,6 +83,9 @@ const SPY_MIX: [(u16, f64); 12] = [
     (c::LATE, 0.004),
     (c::OUT_OF_SEQUENCE, 0.002),
 ];
+/// Mix of ES option prints: outright electronic trades and legs of spreads (CME trades carry
+/// no Polygon conditions; the codes only steer side and size and are not emitted).
+const ES_MIX: [(u16, f64); 2] = [(c::AUTO, 0.86), (c::MULTI_LEG, 0.14)];
 /// Prints of a second start this many ns after it (after every quote of the second).
 const PRINTS_FROM_NS: u64 = 100_000_000;
 /// Share of prints later reported cancelled (a 201 print follows).
@@ -167,7 +170,8 @@ impl Flow {
         out: &mut Out,
     ) -> Result<f64, SimError> {
         let product = chain.product;
-        let gth = ctx.t < ctx.plan.t_open;
+        // ES options trade on Globex with the future: no GTH condition, the off-hours rate.
+        let gth = ctx.t < ctx.plan.t_open && product != SimProduct::Es;
         let relative = if gth { GTH_ACTIVITY } else { ctx.activity };
         let mean = product.trades_per_day() * ctx.scale * relative / CASH_SECS;
         let n = self.rng.poisson(mean);
@@ -195,6 +199,7 @@ impl Flow {
                 let mix: &[(u16, f64)] = match product {
                     SimProduct::Spxw => &SPXW_MIX,
                     SimProduct::Spy => &SPY_MIX,
+                    SimProduct::Es => &ES_MIX,
                 };
                 let weights: [f64; 12] = std::array::from_fn(|k| mix.get(k).map_or(0.0, |m| m.1));
                 mix.get(self.rng.pick(&weights)).map_or(c::AUTO, |m| m.0)
@@ -245,7 +250,7 @@ impl Flow {
                 };
                 let trade = print.trade(product, ts_event, ts_recv, size, &[code])?;
                 out.push(trade);
-                if self.rng.chance(CANCEL_RATE) {
+                if product != SimProduct::Es && self.rng.chance(CANCEL_RATE) {
                     let when = after(ts_recv, (1 + self.rng.below(20)) * NS);
                     if when < stop {
                         let recv = after(when, latency(&mut self.rng, 150_000, 400_000.0));
@@ -264,18 +269,20 @@ impl Flow {
                 Side::Sell => -1.0,
                 Side::None => 0.0,
             };
-            hedge += sign * line.delta * f64::from(size) * 100.0 * ctx.spot;
+            hedge +=
+                sign * line.delta * f64::from(size) * f64::from(product.multiplier()) * ctx.spot;
         }
         Ok(hedge)
     }
 
     /// Print size in contracts: half the prints are small (1–3 lots), the rest a Pareto tail
-    /// (index 1.6 from 2 lots SPXW, 3 lots SPY, capped at 500 and 1,000), plus 0.05 % blocks of
-    /// 100–600 (SPXW) or 200–1,200 (SPY) contracts. Mean about 3.5 (SPXW) and 5 (SPY) before
-    /// multi-leg prints double.
+    /// (index 1.6 from 2 lots SPXW, 3 lots SPY, 4 lots ES, capped at 500, 1,000 and 1,000), plus
+    /// 0.05 % blocks of 100–600 (SPXW, ES) or 200–1,200 (SPY) contracts. Mean about 3.5 (SPXW),
+    /// 5 (SPY) and 6 (ES) before multi-leg prints double.
     fn size(&mut self, product: SimProduct) -> u32 {
         let (x_min, cap, block) = match product {
             SimProduct::Spxw => (2.0, 500.0, (100u32, 500u32)),
+            SimProduct::Es => (4.0, 1_000.0, (100, 500)),
             SimProduct::Spy => (3.0, 1_000.0, (200, 1_000)),
         };
         if self.rng.chance(0.0005) {
@@ -320,6 +327,7 @@ impl Flow {
     fn venue(&mut self, product: SimProduct) -> ExchangeId {
         match product {
             SimProduct::Spxw => CBOE,
+            SimProduct::Es => ES_EXCHANGE,
             SimProduct::Spy => {
                 let w = OPTION_VENUES.map(|(_, w)| w);
                 ExchangeId(OPTION_VENUES.get(self.rng.pick(&w)).map_or(302, |v| v.0))
@@ -405,7 +413,12 @@ impl Print {
             price: on_grid(product.fine_tick(), self.price, "option trade")?,
             size: Size::new(size),
             exchange: self.exchange,
-            conditions: conditions(codes),
+            // CME prints carry no Polygon/OPRA condition.
+            conditions: if product == SimProduct::Es {
+                Conditions::EMPTY
+            } else {
+                conditions(codes)
+            },
             sequence: 0,
             aggressor: self.side,
         })

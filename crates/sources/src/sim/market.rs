@@ -171,6 +171,14 @@ impl Market {
         self.spx() * ((cfg.r - cfg.q) * years).exp() + self.basis_noise
     }
 
+    /// The spot level implied by the ES front month at `t` (its fair value discounted back at
+    /// `r − q`, noise included): ES options carry it to their own quarterly future, so that the
+    /// front month's options price off the emitted ES quotes.
+    pub(crate) fn es_implied_spot(&self, plan: &DayPlan, cfg: &SimConfig, t: UnixNanos) -> f64 {
+        let years = plan.es_expiry.0.saturating_sub(t.0) as f64 / NS as f64 / YEAR_SECS;
+        self.es_price(plan, cfg, t) * (-(cfg.r - cfg.q) * years).exp()
+    }
+
     /// ES quotes and trades in the second starting at `t`; `activity` is the scaled trade rate
     /// multiplier of this second.
     pub(crate) fn emit_es(

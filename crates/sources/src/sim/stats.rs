@@ -121,6 +121,9 @@ pub struct DayStats {
     pub spxw: OptionStats,
     /// SPY options.
     pub spy_options: OptionStats,
+    /// Options on ES futures (roots for which `OptionRoot::is_futures_option` holds); their
+    /// at-the-money spread is measured against the ES mid.
+    pub es_options: OptionStats,
     /// ES futures.
     pub es: UnderlyingStats,
     /// SPY shares.
@@ -165,10 +168,11 @@ fn cash_session(t: UnixNanos) -> Option<(Date, u64, u64)> {
 struct Pass {
     spx: Option<f64>,
     spy_mid: Option<f64>,
-    atm: [Vec<f64>; 2],
+    es_mid: Option<f64>,
+    atm: [Vec<f64>; 3],
     es_spreads: Vec<f64>,
     spy_spreads: Vec<f64>,
-    midday: [u64; 2],
+    midday: [u64; 3],
     last_recv: u64,
 }
 
@@ -206,13 +210,15 @@ pub fn day_statistics<'a>(events: impl IntoIterator<Item = &'a Event>) -> DaySta
     }
     if let Some((_, open, close)) = window {
         let middle = 0.4 * (close - open) as f64 / 1e9;
-        for (k, s) in [&mut st.spxw, &mut st.spy_options].into_iter().enumerate() {
+        let products = [&mut st.spxw, &mut st.spy_options, &mut st.es_options];
+        for (k, s) in products.into_iter().enumerate() {
             let count = pass.midday.get(k).copied().unwrap_or(0);
             s.midday_trades_per_30m = count as f64 * 1800.0 / middle.max(1.0);
         }
     }
     st.spxw.median_atm_spread = median(&mut pass.atm[0]);
     st.spy_options.median_atm_spread = median(&mut pass.atm[1]);
+    st.es_options.median_atm_spread = median(&mut pass.atm[2]);
     st.es.median_spread = median(&mut pass.es_spreads);
     st.spy.median_spread = median(&mut pass.spy_spreads);
     st
@@ -228,6 +234,7 @@ fn quote(st: &mut DayStats, pass: &mut Pass, q: &Quote, date: Date, in_cash: boo
         Instrument::Future(_) => {
             st.es.quotes += 1;
             pass.es_spreads.extend(spread);
+            pass.es_mid = mid;
             if let (true, Some(m), Some(s)) = (in_cash, mid, pass.spx) {
                 st.es_basis.add(m - s);
             }
@@ -240,6 +247,8 @@ fn quote(st: &mut DayStats, pass: &mut Pass, q: &Quote, date: Date, in_cash: boo
         Instrument::Option(contract) => {
             let (k, stats, spot) = if contract.root == OptionRoot::SPY {
                 (1, &mut st.spy_options, pass.spy_mid)
+            } else if contract.root.is_futures_option() {
+                (2, &mut st.es_options, pass.es_mid)
             } else {
                 (0, &mut st.spxw, pass.spx)
             };
@@ -271,11 +280,12 @@ fn trade(st: &mut DayStats, pass: &mut Pass, t: &Trade, date: Date, (open, close
             }
         }
         Instrument::Option(contract) => {
-            let k = usize::from(contract.root == OptionRoot::SPY);
-            let s = if k == 1 {
-                &mut st.spy_options
+            let (k, s) = if contract.root == OptionRoot::SPY {
+                (1, &mut st.spy_options)
+            } else if contract.root.is_futures_option() {
+                (2, &mut st.es_options)
             } else {
-                &mut st.spxw
+                (0, &mut st.spxw)
             };
             s.trades += 1;
             let cond = t.conditions;

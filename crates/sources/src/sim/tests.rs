@@ -59,7 +59,7 @@ fn option_quotes_follow_the_tick_rules() {
     let mut price = 0.0;
     while price < 400.0 {
         for mult in [1.0, 1.5, 3.0] {
-            for product in [SimProduct::Spxw, SimProduct::Spy] {
+            for product in [SimProduct::Spxw, SimProduct::Spy, SimProduct::Es] {
                 let (bid, ask) = product.quote_ticks(price, mult).unwrap();
                 assert!(
                     bid >= 0 && ask > bid && ask >= 1,
@@ -71,6 +71,12 @@ fn option_quotes_follow_the_tick_rules() {
                         assert!(units < 60 || units % 2 == 0, "{price}: {units}");
                     }
                 }
+                if product == SimProduct::Es {
+                    // 0.05 up to 5.00 (100 nickels), 0.25 above.
+                    for units in [bid, ask] {
+                        assert!(units <= 100 || units % 5 == 0, "{price}: {units}");
+                    }
+                }
                 let fine = product.fine_tick().to_f64();
                 if price > 0.2 {
                     assert!(bid as f64 * fine <= price && ask as f64 * fine >= price);
@@ -79,6 +85,14 @@ fn option_quotes_follow_the_tick_rules() {
         }
         price += 0.0137;
     }
+    // ES options: the valid ticks around the 5.00 boundary.
+    assert_eq!(SimProduct::Es.floor_valid(103), 100);
+    assert_eq!(SimProduct::Es.ceil_valid(101), 105);
+    assert_eq!(SimProduct::Es.floor_valid(99), 99);
+    // An ATM 0DTE ES option around 15 points quotes one or two 0.25 ticks wide.
+    let (bid, ask) = SimProduct::Es.quote_ticks(15.1, 1.0).unwrap();
+    let width = (ask - bid) as f64 * 0.05;
+    assert!((0.249..=0.501).contains(&width), "{width}");
     // An ATM 0DTE SPXW option around $10 quotes $0.10-0.30 wide.
     let (bid, ask) = SimProduct::Spxw.quote_ticks(10.02, 1.0).unwrap();
     let width = (ask - bid) as f64 * 0.05;
@@ -87,7 +101,14 @@ fn option_quotes_follow_the_tick_rules() {
 
 #[test]
 fn config_errors_name_the_setting() {
-    let cases: [(SimConfig, &str); 6] = [
+    let cases: [(SimConfig, &str); 7] = [
+        (
+            SimConfig {
+                es_strikes: 0,
+                ..SimConfig::default()
+            },
+            "es_strikes",
+        ),
         (
             SimConfig {
                 activity: 0.0,

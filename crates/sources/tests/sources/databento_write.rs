@@ -247,22 +247,32 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// `true` for a futures contract or an option on futures (written to GLBX.MDP3).
+fn is_glbx(i: &Instrument) -> bool {
+    match i {
+        Instrument::Future(_) => true,
+        Instrument::Option(c) => c.root.is_futures_option(),
+        _ => false,
+    }
+}
+
 /// What the reader gives back for a written event: venue ids become Databento publisher ids,
-/// condition codes and the high bits of the sequence are lost, OPRA trades have no aggressor.
+/// condition codes and the high bits of the sequence are lost, OPRA trades have no aggressor,
+/// options on futures (GLBX) have no open interest.
 fn as_read_back(sym: &DaySymbology, event: &Event) -> Option<Event> {
     let opra = |x: ExchangeId| ExchangeId(polygon_to_opra_publisher(x.0).unwrap());
     Some(match *event {
         Event::Trade(t) => {
             let exchange = match t.instrument {
+                i if is_glbx(&i) => ExchangeId(1),
                 Instrument::Option(_) => opra(t.exchange),
-                Instrument::Future(_) => ExchangeId(1),
                 _ => return None,
             };
             Event::Trade(Trade {
                 exchange,
                 conditions: Conditions::EMPTY,
                 sequence: t.sequence & u64::from(u32::MAX),
-                aggressor: if matches!(t.instrument, Instrument::Option(_)) {
+                aggressor: if !is_glbx(&t.instrument) {
                     Side::None
                 } else {
                     t.aggressor
@@ -274,8 +284,8 @@ fn as_read_back(sym: &DaySymbology, event: &Event) -> Option<Event> {
             if matches!(q.instrument, Instrument::Option(_) | Instrument::Future(_)) =>
         {
             let venue = |x: Option<ExchangeId>| match q.instrument {
-                Instrument::Option(_) => x.map(opra),
-                _ => Some(ExchangeId(1)),
+                i if is_glbx(&i) => Some(ExchangeId(1)),
+                _ => x.map(opra),
             };
             Event::Quote(Quote {
                 bid_exchange: if q.bid.is_defined() {
@@ -291,7 +301,7 @@ fn as_read_back(sym: &DaySymbology, event: &Event) -> Option<Event> {
                 ..q
             })
         }
-        Event::OpenInterest(oi) => Event::OpenInterest(oi),
+        Event::OpenInterest(oi) if !is_glbx(&oi.instrument) => Event::OpenInterest(oi),
         Event::Definition(d) => Event::Definition(Definition {
             vendor_id: sym.instrument_id(&d.instrument).unwrap(),
             ..d

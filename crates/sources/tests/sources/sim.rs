@@ -21,6 +21,7 @@ fn small(start: Date) -> SimConfig {
         activity: 0.01,
         spxw_strikes: 12,
         spy_strikes: 8,
+        es_strikes: 8,
         expiries: 2,
         reprice_bp: 3.0,
         ..SimConfig::default()
@@ -34,6 +35,7 @@ fn tiny(start: Date, days: u32) -> SimConfig {
         activity: 0.002,
         spxw_strikes: 3,
         spy_strikes: 2,
+        es_strikes: 2,
         expiries: 1,
         reprice_bp: 5.0,
         ..small(start)
@@ -153,7 +155,36 @@ fn full_day_stays_within_the_documented_bands() {
     within("SPY/SPX max", st.spy_spx_ratio.max, 0.0995, 0.1005);
     // One definition per contract plus ES; one open interest per contract.
     assert_eq!(st.definitions, st.open_interest + 1);
-    assert_eq!(st.open_interest, 2 * 2 * 25 + 2 * 2 * 17);
+    assert_eq!(st.open_interest, 2 * 2 * 25 + 2 * 2 * 17 + 2 * 2 * 17);
+    // ES options: ~1 M contracts/day in ≈ 160 k prints (a few % more from 08:00 ET pre-market),
+    // half 0DTE (estimate), one or two 0.25 ticks wide at the money, CME prints without
+    // OPRA conditions.
+    let es = &st.es_options;
+    within(
+        "ES option prints",
+        es.trades as f64 / (160_000.0 * act),
+        0.85,
+        1.3,
+    );
+    within(
+        "ES option contracts per print",
+        es.contracts as f64 / es.trades as f64,
+        4.0,
+        12.0,
+    );
+    within("ES options 0DTE share", es.zero_dte_share(), 0.3, 0.75);
+    within("ES options call/put", es.call_put_ratio(), 0.4, 2.5);
+    within(
+        "ES options ATM spread",
+        es.median_atm_spread.unwrap(),
+        0.249,
+        0.501,
+    );
+    assert_eq!(
+        (es.sweep_prints, es.cancel_prints, es.extended_hours_prints),
+        (0, 0, 0)
+    );
+    assert!(es.quotes > 0);
 }
 
 #[test]
@@ -175,6 +206,13 @@ fn prices_on_ticks_quotes_uncrossed_trades_inside_the_nbbo() {
     let option_tick = |c: &OptionContract, p: Price| {
         if c.root == OptionRoot::SPY {
             tick("0.01")
+        } else if c.root.is_futures_option() {
+            // CME: 0.05 up to a premium of 5.00, 0.25 above.
+            if p.raw() <= tick("5") {
+                tick("0.05")
+            } else {
+                tick("0.25")
+            }
         } else if p.raw() < tick("3") {
             tick("0.05")
         } else {
@@ -189,6 +227,7 @@ fn prices_on_ticks_quotes_uncrossed_trades_inside_the_nbbo() {
     let mut nbbo: BTreeMap<OptionContract, (Price, Price)> = BTreeMap::new();
     let mut last_recv = UnixNanos(0);
     let mut checked = 0;
+    let mut es_trades = 0;
     for e in &events {
         assert!(e.ts_recv() >= last_recv, "out of order: {e:?}");
         assert!(e.ts_recv() >= e.ts_event());
@@ -206,6 +245,14 @@ fn prices_on_ticks_quotes_uncrossed_trades_inside_the_nbbo() {
             }
             Event::Trade(t) => {
                 assert!(t.price.raw() > 0 && !t.size.is_zero(), "{t:?}");
+                if let Instrument::Option(c) = t.instrument
+                    && c.root.is_futures_option()
+                {
+                    // CME Globex, no OPRA conditions.
+                    assert_eq!(t.exchange.0, 1, "{t:?}");
+                    assert!(t.conditions.is_empty(), "{t:?}");
+                    es_trades += 1;
+                }
                 assert_eq!(t.price.raw() % grid(&t.instrument, t.price), 0, "{t:?}");
                 let delayed = [
                     condition::CANCELED,
@@ -228,6 +275,7 @@ fn prices_on_ticks_quotes_uncrossed_trades_inside_the_nbbo() {
         }
     }
     assert!(checked > 500, "{checked}");
+    assert!(es_trades > 50, "{es_trades}");
 }
 
 #[test]
@@ -271,7 +319,7 @@ fn morning_open_interest_and_definitions() {
     let day = date(2025, 6, 10);
     let sim = Simulator::new(tiny(day, 1)).unwrap();
     let listed = sim.contracts(day).unwrap();
-    assert_eq!(listed.len(), 2 * 7 + 2 * 5);
+    assert_eq!(listed.len(), 2 * 7 + 2 * 5 + 2 * 5);
     assert!(matches!(
         sim.contracts(date(2025, 6, 11)),
         Err(SimError::DateNotSimulated { .. })
@@ -305,6 +353,7 @@ fn es_rolls_to_the_next_quarter() {
             spy: false,
             spxw_options: false,
             spy_options: false,
+            es_options: false,
         },
         ..tiny(date(2025, 6, 11), 2)
     };
@@ -412,7 +461,7 @@ async fn source_delivers_underlyings_and_subscribed_options_only() {
     }
     assert_eq!(other_options, 0);
     // Reference data (open interest, definitions) covers the whole chain.
-    assert_eq!(open_interest, src.simulator().trading_days().len() * 24);
+    assert_eq!(open_interest, src.simulator().trading_days().len() * 34);
     assert_eq!(index, 23_400);
     assert!(options > 100, "{options}");
 }
@@ -426,6 +475,7 @@ async fn source_paces_on_the_tokio_clock() {
             spy: false,
             spxw_options: false,
             spy_options: false,
+            es_options: false,
         },
         ..tiny(date(2025, 6, 10), 1)
     };
@@ -445,4 +495,91 @@ async fn source_paces_on_the_tokio_clock() {
         "{got:?} vs {want:?}"
     );
     assert!(got >= std::time::Duration::from_secs(9));
+}
+
+#[test]
+fn es_options_follow_cme_rules() {
+    use gammaflow_model::expiry::es_option_underlying;
+    // Friday 2025-06-20 is ESM5's quarterly expiry: the 0DTE series is the AM quarterly `ES`
+    // (stops at 09:30 ET); the next ones are the Monday and Tuesday weeklies on ESU5.
+    let day = date(2025, 6, 20);
+    let cfg = SimConfig {
+        expiries: 3,
+        products: Products {
+            spx_index: false,
+            spy: false,
+            spxw_options: false,
+            spy_options: false,
+            ..Products::ALL
+        },
+        ..tiny(day, 1)
+    };
+    let sim = Simulator::new(cfg).unwrap();
+    let listed = sim.contracts(day).unwrap();
+    assert_eq!(listed.len(), 3 * 2 * 5);
+    let mut roots: Vec<(String, Date)> = listed
+        .iter()
+        .map(|c| (c.root.to_string(), c.expiry))
+        .collect();
+    roots.dedup();
+    let want = [
+        ("ES", date(2025, 6, 20)),
+        ("E4A", date(2025, 6, 23)),
+        ("E4B", date(2025, 6, 24)),
+    ];
+    assert_eq!(
+        roots,
+        want.map(|(r, d)| (r.to_owned(), d)).to_vec(),
+        "{listed:?}"
+    );
+    let under = |c: &OptionContract| es_option_underlying(c.root, c.expiry).unwrap().to_string();
+    assert_eq!(under(&listed[0]), "ESM25");
+    assert_eq!(under(&listed[listed.len() - 1]), "ESU25");
+    let open = from_new_york(day, Time::constant(9, 30, 0, 0)).unwrap();
+    let ten = from_new_york(day, Time::constant(10, 0, 0, 0)).unwrap();
+    let (mut defs, mut es_mid) = (0, None);
+    let mut mids: BTreeMap<OptionContract, f64> = BTreeMap::new();
+    for e in sim {
+        match e {
+            Event::Definition(d) if matches!(d.instrument, Instrument::Option(_)) => {
+                assert_eq!(d.multiplier, Some(50));
+                assert_eq!(d.tick_size, Some("0.05".parse().unwrap()));
+                defs += 1;
+            }
+            Event::Quote(q) if q.ts_event < ten => match q.instrument {
+                Instrument::Option(c) => {
+                    if c.expiry == day {
+                        assert!(q.ts_event < open, "{q:?}");
+                    }
+                    mids.insert(c, (q.bid.to_f64() + q.ask.to_f64()) / 2.0);
+                }
+                Instrument::Future(_) => es_mid = Some((q.bid.to_f64() + q.ask.to_f64()) / 2.0),
+                _ => {}
+            },
+            Event::Trade(t) => {
+                if let Instrument::Option(c) = t.instrument
+                    && c.expiry == day
+                {
+                    assert!(t.ts_event < open, "{t:?}");
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(defs, listed.len());
+    // Black-76 on ESU5 (the front month since the roll): put-call parity at 10:00 ET puts the
+    // forward within a few points of the ES mid.
+    let es_mid = es_mid.unwrap();
+    for c in listed.iter().filter(|c| c.root.as_str() == "E4A") {
+        if c.right != gammaflow_model::OptionRight::Call {
+            continue;
+        }
+        let put = OptionContract {
+            right: gammaflow_model::OptionRight::Put,
+            ..*c
+        };
+        let (call, put) = (mids[c], mids[&put]);
+        let forward = c.strike.to_f64() + call - put;
+        within("ES option forward - ES mid", forward - es_mid, -3.0, 3.0);
+    }
 }

@@ -11,6 +11,16 @@
 //! exchange `XCME`, maturity year and month, the expiry instant (09:30 ET on the quarterly expiry
 //! date; undefined for other months and years outside the model calendar) and, for ES and MES when the event gives none, the tick (0.25) and the multiplier (50, 5)
 //! as `unit_of_measure_qty` — CME's convention.
+//!
+//! An option on futures (ES options, FORMATS.md §1.7) carries the CME raw symbol
+//! (`EW2F6 C7000`), class `C`/`P`, the strike, security type `OOF`, exchange `XCME`, `asset` and
+//! `group` = the root (`EW2`), `underlying` = the raw symbol of the quarterly future it exercises
+//! into (`ESH6`, from `gammaflow_model::expiry::es_option_underlying`), maturity year and month
+//! of the expiry, `expiration` = the event's instant, else the model's expiration instant (PM
+//! 16:00 ET, quarterly AM 09:30 ET), `unit_of_measure_qty` = the event's multiplier, else 50, and
+//! the event's tick (undefined without one: CME's option tick table is variable). Databento's
+//! reader takes the root from the raw symbol and the expiry date from the UTC date of
+//! `expiration`, which the model's instants keep on the expiry date.
 
 use std::ffi::c_char;
 
@@ -106,6 +116,62 @@ pub(super) fn option_spec(
         security_type: "OPT",
         unit_of_measure: "USD",
         underlying: contract.underlying().ticker().as_str().to_owned(),
+        strike_currency: "USD",
+    })
+}
+
+/// The definition of an option on futures (from `def` when the events carry one).
+pub(super) fn future_option_spec(
+    contract: &OptionContract,
+    id: u32,
+    raw: &str,
+    def: Option<&Definition>,
+    default_ts: u64,
+) -> Result<DefSpec, String> {
+    use gammaflow_model::expiry;
+    let (ts_event, ts_recv) = stamps(def, default_ts);
+    let future =
+        expiry::es_option_underlying(contract.root, contract.expiry).map_err(|e| e.to_string())?;
+    let underlying = futures_contract(&future)?.short_symbol();
+    let expiration = match def.and_then(|d| d.expiration) {
+        Some(t) => t.as_u64(),
+        None => match expiry::es_option_product(contract.root)
+            .map(|p| expiry::expiration_instant(p, contract.expiry))
+        {
+            Some(Ok(t)) => t.as_u64(),
+            _ => midnight_utc_ns(contract.expiry).map_err(|e| e.to_string())?,
+        },
+    };
+    let multiplier = def.and_then(|d| d.multiplier).unwrap_or(50);
+    let root = contract.root.as_str().to_owned();
+    Ok(DefSpec {
+        ts_event,
+        ts_recv,
+        publisher: GLBX_PUBLISHER,
+        id,
+        raw: raw.to_owned(),
+        class: match contract.right {
+            gammaflow_model::OptionRight::Call => InstrumentClass::Call,
+            gammaflow_model::OptionRight::Put => InstrumentClass::Put,
+        },
+        min_tick: def
+            .and_then(|d| d.tick_size)
+            .map_or(dbn::UNDEF_PRICE, |p| p.raw()),
+        display_factor: SCALE / 100,
+        expiration,
+        unit_of_measure_qty: i64::from(multiplier) * SCALE,
+        strike: contract.strike.raw(),
+        maturity_year: u16::try_from(contract.expiry.year()).unwrap_or(u16::MAX),
+        maturity_month: contract.expiry.month() as u8,
+        channel_id: 0,
+        match_algorithm: b'F',
+        group: root.clone(),
+        exchange: "XCME",
+        asset: root,
+        cfi: "",
+        security_type: "OOF",
+        unit_of_measure: "IPNT",
+        underlying,
         strike_currency: "USD",
     })
 }
@@ -286,5 +352,29 @@ mod tests {
         let v3 = to_v3(&spec).unwrap();
         assert_eq!(v3.security_type().unwrap(), "FUT");
         assert_eq!(v3.instrument_class, b'F' as c_char);
+    }
+
+    #[test]
+    fn option_on_future_definition_fields() {
+        let c = OptionContract::new(
+            gammaflow_model::OptionRoot::new("EW2").unwrap(),
+            Date::constant(2026, 1, 9),
+            gammaflow_model::OptionRight::Call,
+            "7000".parse().unwrap(),
+        );
+        let spec = future_option_spec(&c, 11, "EW2F6 C7000", None, 0).unwrap();
+        let v3 = to_v3(&spec).unwrap();
+        assert_eq!(v3.raw_symbol().unwrap(), "EW2F6 C7000");
+        assert_eq!(v3.underlying().unwrap(), "ESH6");
+        assert_eq!(v3.security_type().unwrap(), "OOF");
+        assert_eq!(v3.hd.publisher_id, GLBX_PUBLISHER);
+        assert_eq!(v3.instrument_class, b'C' as c_char);
+        assert_eq!(v3.strike_price, 7_000 * SCALE);
+        assert_eq!(v3.unit_of_measure_qty, 50 * SCALE);
+        // FORMATS §8: EW2F6 C7000 expires 2026-01-09 21:00 UTC.
+        assert_eq!(v3.expiration, 1_767_992_400_000_000_000);
+        assert!(future_option_spec(&c, 11, "x", None, 0).is_ok());
+        let spy = OptionContract::parse_any("SPY   251216C00600000").unwrap();
+        assert!(future_option_spec(&spy, 1, "x", None, 0).is_err());
     }
 }

@@ -93,8 +93,8 @@ fn side_char(side: Side) -> dbn::Side {
     }
 }
 
-/// A trade print as a `trades` record: OPRA (side `N`, publisher = the venue) or GLBX (aggressor
-/// side, publisher 1). The sequence keeps the low 32 bits of the model's 64-bit sequence.
+/// A trade print as a `trades` record: OPRA (side `N`, publisher = the venue) or GLBX (futures
+/// and options on futures: aggressor side, publisher 1). The sequence keeps the low 32 bits of the model's 64-bit sequence.
 pub(super) fn trade<'s>(
     sym: &'s DaySymbology,
     ids: ExchangeIds,
@@ -104,7 +104,7 @@ pub(super) fn trade<'s>(
     let (id, raw) = lookup(sym, index, &t.instrument)?;
     let price = defined(index, &t.instrument, "trade price", t.price)?;
     let (publisher, side, flags) = match t.instrument {
-        Instrument::Option(_) => (
+        Instrument::Option(c) if !super::symbology::is_glbx_option(c.root) => (
             opra_publisher(ids, t.exchange).map_err(|r| unwritable(index, &t.instrument, r))?,
             dbn::Side::None,
             OPRA_TRADE_FLAGS,
@@ -199,7 +199,7 @@ pub(super) fn option_quote<'s>(
     Ok((msg, raw))
 }
 
-/// A futures quote as an `mbp-1` record (top level after the update; order counts 0 = unknown).
+/// A futures (or option on futures) quote as an `mbp-1` record (top level after the update; order counts 0 = unknown).
 pub(super) fn future_quote<'s>(
     sym: &'s DaySymbology,
     sides: &mut QuoteSides,

@@ -10,7 +10,7 @@ use gammaflow_model::event::{Definition, Event, Instrument};
 use super::definition::{self, DefSpec};
 use super::output::{SchemaFiles, write_schema};
 use super::records::{self, MinuteBars, QuoteSides, unwritable};
-use super::symbology::{DaySymbology, Feed, range_ns, routed};
+use super::symbology::{DaySymbology, Feed, is_glbx_option, range_ns, routed};
 use super::{DayFile, DbnVersion, FileFormat, MINUTE_NS, WriteOptions};
 use crate::databento::DatabentoError;
 
@@ -40,12 +40,23 @@ fn ordered<'e>(
     }
 }
 
+/// An option written to OPRA (not an option on futures).
 fn is_option(i: &Instrument) -> bool {
-    matches!(i, Instrument::Option(_))
+    matches!(i, Instrument::Option(c) if !is_glbx_option(c.root))
 }
 
+/// A futures contract.
 fn is_future(i: &Instrument) -> bool {
     matches!(i, Instrument::Future(_))
+}
+
+/// A futures contract or an option on futures: the GLBX trades and top of book.
+fn is_glbx(i: &Instrument) -> bool {
+    match i {
+        Instrument::Future(_) => true,
+        Instrument::Option(c) => is_glbx_option(c.root),
+        _ => false,
+    }
 }
 
 /// Everything one dataset's files share.
@@ -198,11 +209,12 @@ fn write_glbx(
     let mut built = MinuteBars::default();
 
     let file = DayFile::GlbxTrades;
-    let keep = |e: &Event| matches!(e, Event::Trade(t) if is_future(&t.instrument));
+    let keep = |e: &Event| matches!(e, Event::Trade(t) if is_glbx(&t.instrument));
     let records = ordered(events, keep).filter_map(|i| match &events[i] {
         Event::Trade(t) => {
             let r = records::trade(sym, ids, i, t);
-            if let (Ok((msg, _)), false) = (&r, has_bars) {
+            // Bars are built for futures only.
+            if let (Ok((msg, _)), false, true) = (&r, has_bars, is_future(&t.instrument)) {
                 built.add(i, msg.hd.instrument_id, t);
             }
             Some(r)
@@ -217,7 +229,7 @@ fn write_glbx(
     )?;
 
     let file = DayFile::GlbxMbp1;
-    let keep = |e: &Event| matches!(e, Event::Quote(q) if is_future(&q.instrument));
+    let keep = |e: &Event| matches!(e, Event::Quote(q) if is_glbx(&q.instrument));
     let mut sides = QuoteSides::default();
     let records = ordered(events, keep).filter_map(|i| match &events[i] {
         Event::Quote(q) => Some(records::future_quote(sym, &mut sides, i, q)),
@@ -315,6 +327,9 @@ fn definition_specs(day: &Day<'_>, feed: Feed) -> Result<Vec<DefSpec>, Databento
             .entry(instrument)
             .ok_or_else(|| fail("not in the day's symbology".to_owned()))?;
         let made = match instrument {
+            Instrument::Option(c) if is_glbx_option(c.root) => {
+                definition::future_option_spec(c, entry.id, &entry.raw, def, day.start)
+            }
             Instrument::Option(c) => {
                 definition::option_spec(c, entry.id, &entry.raw, def, day.start)
             }
@@ -335,7 +350,11 @@ fn definition_specs(day: &Day<'_>, feed: Feed) -> Result<Vec<DefSpec>, Databento
     }
     let instruments: Vec<Instrument> = match feed {
         Feed::Opra => sym.options().map(|c| Instrument::Option(*c)).collect(),
-        Feed::Glbx => sym.futures().map(|f| Instrument::Future(*f)).collect(),
+        Feed::Glbx => sym
+            .futures()
+            .map(|f| Instrument::Future(*f))
+            .chain(sym.futures_options().map(|c| Instrument::Option(*c)))
+            .collect(),
     };
     for instrument in instruments.iter().filter(|i| !defined.contains(i)) {
         specs.push(spec(None, instrument, None)?);

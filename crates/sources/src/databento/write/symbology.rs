@@ -12,13 +12,24 @@
 //!   contract alone: `id = 1 + root_code × 1200 + (year − 2000) × 12 + (month − 1)`, where
 //!   `root_code` reads the root (1–3 characters of `0-9A-Z`, padded on the right to 3) as a
 //!   base-37 number with `0`–`9` = 1–10 and `A`–`Z` = 11–36. Longer roots cannot be written.
+//! * **GLBX.MDP3** options on futures (roots for which [`OptionRoot::is_futures_option`] holds:
+//!   `ES`, `EW`, `EW1`–`EW5`, `E1A`–`E5D`): numbered per day like OPRA's, from
+//!   [`glbx_option_id_base`] = `4 010 000 000 + (d mod 280) × 1 000 000`, above every OPRA block
+//!   (at most 4 000 999 999) and every futures id, so that one day's definitions of both datasets
+//!   never share an id (the reader seeds one instrument map from every definition file).
+//!
+//! # Raw symbols
+//! OPRA options: the 21-character OCC symbol. Futures: `ESZ5`. Options on futures: CME's
+//! `<root><month code><year digit> <C|P><strike>` with the month and year of the option's expiry
+//! (FORMATS.md §4: `ESM4 C4250`, `EW2F6 C7000`, `E2AF1 P3680`); the strike in index points,
+//! without trailing zeros (`C6000`, `P5912.5`).
 
 use std::collections::BTreeMap;
 
 use dbn::{MappingInterval, SymbolMapping};
-use gammaflow_model::OptionContract;
 use gammaflow_model::event::{Event, FutureSymbol, Instrument};
 use gammaflow_model::futures::{FuturesContract, FuturesRoot};
+use gammaflow_model::{OptionContract, OptionRoot};
 use jiff::civil::Date;
 
 use super::{days_since_epoch, midnight_utc_ns, utc_date_of};
@@ -30,6 +41,44 @@ pub const MAX_OPTIONS_PER_DAY: usize = 1_000_000;
 const OPRA_DAY_BLOCKS: i64 = 4000;
 /// Longest futures root the GLBX id scheme encodes.
 const MAX_GLBX_ROOT_LEN: usize = 3;
+/// First id of the GLBX options-on-futures blocks (above every OPRA id).
+const GLBX_OPTION_ID_FROM: u32 = 4_010_000_000;
+/// Number of distinct daily GLBX option id blocks before they repeat.
+const GLBX_OPTION_DAY_BLOCKS: i64 = 280;
+
+/// The first GLBX.MDP3 instrument id of `date`'s options on futures (see the module docs).
+pub fn glbx_option_id_base(date: Date) -> u32 {
+    let block = days_since_epoch(date).rem_euclid(GLBX_OPTION_DAY_BLOCKS);
+    // block < 280: 4.01e9 + 279e6 + 999 999 < u32::MAX.
+    GLBX_OPTION_ID_FROM + (block as u32) * (MAX_OPTIONS_PER_DAY as u32)
+}
+
+/// CME's raw symbol of an option on futures, e.g. `EW2F6 C7000` (see the module docs).
+pub fn cme_option_symbol(contract: &OptionContract) -> Result<String, String> {
+    let code = gammaflow_model::futures::month_code(contract.expiry.month() as u8)
+        .map_err(|e| e.to_string())?;
+    let strike = contract.strike;
+    if !strike.is_defined() || strike.raw() <= 0 {
+        return Err(format!("strike {strike} is not a positive price"));
+    }
+    let text = strike.to_string();
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text.as_str()
+    };
+    Ok(format!(
+        "{}{code}{} {}{text}",
+        contract.root,
+        contract.expiry.year().rem_euclid(10),
+        contract.right.as_char(),
+    ))
+}
+
+/// `true` if an option with this root is written to GLBX.MDP3 (an option on futures).
+pub(super) fn is_glbx_option(root: OptionRoot) -> bool {
+    root.is_futures_option()
+}
 
 /// The first OPRA instrument id of `date` (the id of the day's first contract in sort order).
 pub fn opra_id_base(date: Date) -> u32 {
@@ -88,6 +137,8 @@ pub struct DaySymbology {
     date: Date,
     options: BTreeMap<OptionContract, Entry>,
     futures: BTreeMap<FutureSymbol, Entry>,
+    /// Options on futures (GLBX.MDP3).
+    futures_options: BTreeMap<OptionContract, Entry>,
     /// Earliest and latest defined timestamp of the events of each dataset (OPRA, GLBX), ns.
     opra_span: Option<(u64, u64)>,
     glbx_span: Option<(u64, u64)>,
@@ -101,9 +152,17 @@ pub(super) enum Feed {
 }
 
 /// The dataset an event is written to, and the instrument key, or `None` if it is not written.
+/// Options on futures go to GLBX (trades, quotes, definitions; their open interest is not
+/// written: the GLBX layout has no statistics file).
 pub(super) fn routed(event: &Event) -> Option<(Feed, Instrument)> {
     let instrument = event.instrument();
     let feed = match (&instrument, event) {
+        (Instrument::Option(c), Event::OpenInterest(_)) if is_glbx_option(c.root) => return None,
+        (Instrument::Option(c), Event::Trade(_) | Event::Quote(_) | Event::Definition(_))
+            if is_glbx_option(c.root) =>
+        {
+            Feed::Glbx
+        }
         (Instrument::Option(_), Event::Trade(_))
         | (Instrument::Option(_), Event::Quote(_))
         | (Instrument::Option(_), Event::OpenInterest(_))
@@ -125,6 +184,7 @@ impl DaySymbology {
     pub fn new(date: Date, events: &[Event]) -> Result<Self, DatabentoError> {
         let mut options: BTreeMap<OptionContract, Entry> = BTreeMap::new();
         let mut futures: BTreeMap<FutureSymbol, Entry> = BTreeMap::new();
+        let mut futures_options: BTreeMap<OptionContract, Entry> = BTreeMap::new();
         let mut opra_span = None;
         let mut glbx_span = None;
         for (index, event) in events.iter().enumerate() {
@@ -137,6 +197,15 @@ impl DaySymbology {
                 reason,
             };
             let span = match instrument {
+                Instrument::Option(contract) if is_glbx_option(contract.root) => {
+                    if let std::collections::btree_map::Entry::Vacant(slot) =
+                        futures_options.entry(contract)
+                    {
+                        let raw = cme_option_symbol(&contract).map_err(unwritable)?;
+                        slot.insert(Entry { id: 0, raw });
+                    }
+                    &mut glbx_span
+                }
                 Instrument::Option(contract) => {
                     if let std::collections::btree_map::Entry::Vacant(slot) =
                         options.entry(contract)
@@ -169,23 +238,28 @@ impl DaySymbology {
                 *hi = (*hi).max(ts);
             }
         }
-        if options.len() > MAX_OPTIONS_PER_DAY {
-            return Err(DatabentoError::WriteSetup {
-                reason: format!(
-                    "{} option contracts on {date}; one day's OPRA id block holds at most {MAX_OPTIONS_PER_DAY}",
-                    options.len()
-                ),
-            });
-        }
-        let base = opra_id_base(date);
-        for (rank, entry) in options.values_mut().enumerate() {
-            // rank < MAX_OPTIONS_PER_DAY, checked above.
-            entry.id = base + rank as u32;
+        for (map, base) in [
+            (&mut options, opra_id_base(date)),
+            (&mut futures_options, glbx_option_id_base(date)),
+        ] {
+            if map.len() > MAX_OPTIONS_PER_DAY {
+                return Err(DatabentoError::WriteSetup {
+                    reason: format!(
+                        "{} option contracts of one dataset on {date}; one day's id block holds at most {MAX_OPTIONS_PER_DAY}",
+                        map.len()
+                    ),
+                });
+            }
+            for (rank, entry) in map.values_mut().enumerate() {
+                // rank < MAX_OPTIONS_PER_DAY, checked above.
+                entry.id = base + rank as u32;
+            }
         }
         Ok(Self {
             date,
             options,
             futures,
+            futures_options,
             opra_span,
             glbx_span,
         })
@@ -201,15 +275,20 @@ impl DaySymbology {
         self.entry(instrument).map(|e| e.id)
     }
 
-    /// Databento's raw symbol of `instrument` (`SPXW  251216C05800000`, `ESZ5`), `None` if it is
-    /// not written.
+    /// Databento's raw symbol of `instrument` (`SPXW  251216C05800000`, `ESZ5`, `EW2F6 C7000`),
+    /// `None` if it is not written.
     pub fn raw_symbol(&self, instrument: &Instrument) -> Option<&str> {
         self.entry(instrument).map(|e| e.raw.as_str())
     }
 
-    /// The option contracts of the day, in id order.
+    /// The option contracts of the day written to OPRA, in id order.
     pub fn options(&self) -> impl Iterator<Item = &OptionContract> {
         self.options.keys()
+    }
+
+    /// The options on futures of the day (written to GLBX), in id order.
+    pub fn futures_options(&self) -> impl Iterator<Item = &OptionContract> {
+        self.futures_options.keys()
     }
 
     /// The futures contracts of the day, in symbol order.
@@ -219,6 +298,7 @@ impl DaySymbology {
 
     pub(super) fn entry(&self, instrument: &Instrument) -> Option<&Entry> {
         match instrument {
+            Instrument::Option(c) if is_glbx_option(c.root) => self.futures_options.get(c),
             Instrument::Option(c) => self.options.get(c),
             Instrument::Future(f) => self.futures.get(f),
             Instrument::Index(_) | Instrument::Equity(_) => None,
@@ -229,7 +309,7 @@ impl DaySymbology {
     pub(super) fn has(&self, feed: Feed) -> bool {
         match feed {
             Feed::Opra => !self.options.is_empty(),
-            Feed::Glbx => !self.futures.is_empty(),
+            Feed::Glbx => !self.futures.is_empty() || !self.futures_options.is_empty(),
         }
     }
 
@@ -266,7 +346,7 @@ impl DaySymbology {
         let end_date = to_time_date(end)?;
         let entries: Box<dyn Iterator<Item = &Entry>> = match feed {
             Feed::Opra => Box::new(self.options.values()),
-            Feed::Glbx => Box::new(self.futures.values()),
+            Feed::Glbx => Box::new(self.futures.values().chain(self.futures_options.values())),
         };
         let mut mappings: Vec<SymbolMapping> = entries
             .map(|e| SymbolMapping {
@@ -343,5 +423,35 @@ mod tests {
         assert_eq!(b - a, 1_000_000);
         // 1970-01-01 is day 0: the first block.
         assert_eq!(opra_id_base(Date::constant(1970, 1, 1)), 1_000_000);
+    }
+
+    #[test]
+    fn options_on_futures_get_cme_symbols_and_their_own_ids() {
+        let c = |root: &str, y, m, d, right, strike: &str| {
+            OptionContract::new(
+                OptionRoot::new(root).unwrap(),
+                Date::constant(y, m, d),
+                right,
+                strike.parse().unwrap(),
+            )
+        };
+        use gammaflow_model::OptionRight::{Call, Put};
+        assert_eq!(
+            cme_option_symbol(&c("EW2", 2026, 1, 9, Call, "7000")).unwrap(),
+            "EW2F6 C7000"
+        );
+        assert_eq!(
+            cme_option_symbol(&c("ES", 2024, 6, 21, Put, "4250")).unwrap(),
+            "ESM4 P4250"
+        );
+        assert_eq!(
+            cme_option_symbol(&c("E2A", 2021, 1, 11, Put, "3912.5")).unwrap(),
+            "E2AF1 P3912.5"
+        );
+        let d = Date::constant(2025, 12, 16);
+        let base = glbx_option_id_base(d);
+        assert!(base > 4_000_999_999 && base.is_multiple_of(1_000_000));
+        assert_ne!(base, glbx_option_id_base(d.tomorrow().unwrap()));
+        assert!(glbx_option_id_base(Date::constant(2025, 1, 1)) <= 4_289_000_000);
     }
 }
