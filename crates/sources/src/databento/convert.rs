@@ -104,41 +104,42 @@ pub(crate) struct Converter {
     oi_seen: HashSet<(Instrument, Date)>,
     /// The last (id, UTC day) mapped through the map, the fast path for runs of one instrument.
     last: Option<(u32, i32, Instrument)>,
+    /// The (first) event of the last record converted, when [`Converter::convert`] says so.
+    pub out: Option<Event>,
+    /// The second event of the last record converted, if it had two; the caller takes it before
+    /// converting the next record.
+    pub second: Option<Event>,
 }
 
-/// The events of one record: none, one or two.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Emit {
-    /// No event (skipped or informational record).
-    Zero,
-    /// One event.
-    One(Event),
-    /// Two events, in order.
-    Two(Event, Event),
-}
-
-impl Emit {
-    /// Number of events.
-    pub fn count(&self) -> u64 {
-        match self {
-            Self::Zero => 0,
-            Self::One(_) => 1,
-            Self::Two(..) => 2,
-        }
-    }
-}
+/// What converting one record gives: `Ok(true)` when it left its (first) event in
+/// [`Converter::out`], built there in place; a record with two events (a trade and the book) leaves
+/// the second in [`Converter::second`].
+pub(crate) type Out = Result<bool, String>;
 
 /// Maps a Databento side byte.
+#[inline(always)]
 fn side_of(byte: u8) -> Result<Side, String> {
     match byte {
         b'B' => Ok(Side::Buy),
         b'A' => Ok(Side::Sell),
         b'N' | 0 => Ok(Side::None),
-        other => Err(format!(
-            "unknown side {:?} (expected B, A or N)",
-            char::from(other)
-        )),
+        other => Err(bad_side(other)),
     }
+}
+
+/// The error of an unknown side byte.
+#[cold]
+fn bad_side(byte: u8) -> String {
+    format!("unknown side {:?} (expected B, A or N)", char::from(byte))
+}
+
+/// The error of an unknown MBO action byte.
+#[cold]
+fn bad_action(byte: u8) -> String {
+    format!(
+        "unknown MBO action {:?} (expected A, C, M, R, T, F or N)",
+        char::from(byte)
+    )
 }
 
 /// `true` if the timestamp is undefined.
@@ -151,8 +152,8 @@ impl Converter {
     /// Converts one record into its events. `symbol` is the raw symbol given
     /// alongside the record (CSV `symbol` column), used instead of the instrument map when present.
     /// Errors are reasons; the caller adds the file and record index.
-    #[inline]
-    pub fn convert(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    pub fn convert(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         self.stats.records += 1;
         let hd = rec.header();
         let result = match hd.rtype {
@@ -173,17 +174,32 @@ impl Converter {
             rtype::SYMBOL_MAPPING => self.symbol_mapping(rec),
             _ => {
                 self.stats.other += 1;
-                Ok(Emit::Zero)
+                Ok(false)
             }
         };
-        if let Ok(emit) = &result {
-            self.stats.events += emit.count();
+        if let Ok(true) = &result {
+            self.stats.events += 1;
         }
         result
     }
 
-    /// The instrument of a record, counting a skip when there is none.
-    #[inline]
+    /// Converts one record and appends its events to `out`.
+    pub fn convert_into(
+        &mut self,
+        rec: RecordRef<'_>,
+        symbol: Option<&str>,
+        out: &mut std::collections::VecDeque<Event>,
+    ) -> Result<(), String> {
+        if self.convert(rec, symbol)? {
+            out.extend(self.out.take());
+        }
+        out.extend(self.second.take());
+        Ok(())
+    }
+
+    /// The instrument of a record, counting a skip when there is none. The last (id, day) is
+    /// answered inline; anything else goes through the map.
+    #[inline(always)]
     fn instrument(
         &mut self,
         id: u32,
@@ -193,12 +209,24 @@ impl Converter {
     ) -> Option<Instrument> {
         let day = day_of(index_ts);
         if symbol.is_none()
-            && let Some((last_id, last_day, instrument)) = self.last
-            && last_id == id
-            && last_day == day
+            && let Some((last_id, last_day, instrument)) = &self.last
+            && *last_id == id
+            && *last_day == day
         {
-            return Some(instrument);
+            return Some(*instrument);
         }
+        self.instrument_slow(id, publisher, day, symbol)
+    }
+
+    /// [`Converter::instrument`] through the map (or the CSV symbol).
+    #[inline(never)]
+    fn instrument_slow(
+        &mut self,
+        id: u32,
+        publisher: u16,
+        day: i32,
+        symbol: Option<&str>,
+    ) -> Option<Instrument> {
         let found = match symbol {
             Some(text) if !text.is_empty() => Some(self.map.resolve_text(text, day, publisher)),
             _ => self.map.lookup(id, day, publisher),
@@ -222,26 +250,28 @@ impl Converter {
     }
 
     /// A record type mismatch (cannot happen for a record framed by its rtype).
+    #[cold]
     fn mismatch(rtype: u8) -> String {
         format!("rtype {rtype} does not match its record length")
     }
 
     /// trades.
-    fn trade(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    fn trade(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &TradeMsg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
         let side = side_of(m.side as u8)?;
         if undef_ts(m.ts_recv) || undef_ts(m.hd.ts_event) || m.price == UNDEF_PX {
             self.stats.undefined += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         let Some(instrument) =
             self.instrument(m.hd.instrument_id, m.hd.publisher_id, m.ts_recv, symbol)
         else {
-            return Ok(Emit::Zero);
+            return Ok(false);
         };
-        Ok(Emit::One(Event::Trade(Trade {
+        self.out = Some(Event::Trade(Trade {
             ts_event: UnixNanos(m.hd.ts_event),
             ts_recv: UnixNanos(m.ts_recv),
             instrument,
@@ -251,27 +281,26 @@ impl Converter {
             conditions: Conditions::EMPTY,
             sequence: u64::from(m.sequence),
             aggressor: side,
-        })))
+        }));
+        Ok(true)
     }
 
-    /// A quote from one level, or `None` for an empty book.
+    /// A quote from one level into `out` (at least one side defined: the caller checks).
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn quote(
+        out: &mut Option<Event>,
         ts_event: u64,
         ts_recv: u64,
         instrument: Instrument,
         (bid_px, ask_px): (i64, i64),
         (bid_sz, ask_sz): (u32, u32),
         (bid_venue, ask_venue): (u16, u16),
-    ) -> Option<Quote> {
-        if bid_px == UNDEF_PX && ask_px == UNDEF_PX {
-            return None;
-        }
+    ) {
         let bid_defined = bid_px != UNDEF_PX;
         let ask_defined = ask_px != UNDEF_PX;
         // Price::from_raw keeps the sentinel: an undefined side stays Price::UNDEF.
-        Some(Quote {
+        *out = Some(Event::Quote(Quote {
             ts_event: UnixNanos(ts_event),
             ts_recv: UnixNanos(ts_recv),
             instrument,
@@ -281,10 +310,12 @@ impl Converter {
             ask_size: Size::new(if ask_defined { ask_sz } else { 0 }),
             bid_exchange: (bid_defined && bid_venue != 0).then_some(ExchangeId(bid_venue)),
             ask_exchange: (ask_defined && ask_venue != 0).then_some(ExchangeId(ask_venue)),
-        })
+        }));
     }
 
     /// Shared body of mbp-1/mbp-10/tbbo/tcbbo/cmbp-1: a quote, and a trade when `with_trade`.
+    /// The common case (a quote alone) builds its event once, in place in [`Converter::out`]; a
+    /// record with two events leaves the second in [`Converter::second`].
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
     fn book_top(
@@ -297,27 +328,38 @@ impl Converter {
         venues: (u16, u16),
         quote_first: bool,
         symbol: Option<&str>,
-    ) -> Result<Emit, String> {
+    ) -> Out {
         let trade_side = match trade {
-            Some((_, _, side, _)) => Some(side_of(side)?),
-            None => None,
+            Some((_, _, side, _)) => side_of(side)?,
+            None => Side::None,
         };
         if undef_ts(ts_recv) || undef_ts(hd.ts_event) {
             self.stats.undefined += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         let trade = trade.filter(|(price, ..)| *price != UNDEF_PX);
         let quote_possible = !(px.0 == UNDEF_PX && px.1 == UNDEF_PX);
         if trade.is_none() && !quote_possible {
             self.stats.undefined += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         let Some(instrument) = self.instrument(hd.instrument_id, hd.publisher_id, ts_recv, symbol)
         else {
-            return Ok(Emit::Zero);
+            return Ok(false);
         };
-        let quote = Self::quote(hd.ts_event, ts_recv, instrument, px, sz, venues);
-        let trade = trade.map(|(price, size, _, sequence)| Trade {
+        let Some((price, size, _, sequence)) = trade else {
+            Self::quote(
+                &mut self.out,
+                hd.ts_event,
+                ts_recv,
+                instrument,
+                px,
+                sz,
+                venues,
+            );
+            return Ok(true);
+        };
+        let trade = Event::Trade(Trade {
             ts_event: UnixNanos(hd.ts_event),
             ts_recv: UnixNanos(ts_recv),
             instrument,
@@ -326,19 +368,26 @@ impl Converter {
             exchange: ExchangeId(hd.publisher_id),
             conditions: Conditions::EMPTY,
             sequence: u64::from(sequence),
-            aggressor: trade_side.unwrap_or_default(),
+            aggressor: trade_side,
         });
-        Ok(match (quote, trade) {
-            (None, None) => Emit::Zero,
-            (Some(q), None) => Emit::One(Event::Quote(q)),
-            (None, Some(t)) => Emit::One(Event::Trade(t)),
-            (Some(q), Some(t)) if quote_first => Emit::Two(Event::Quote(q), Event::Trade(t)),
-            (Some(q), Some(t)) => Emit::Two(Event::Trade(t), Event::Quote(q)),
-        })
+        if !quote_possible {
+            self.out = Some(trade);
+            return Ok(true);
+        }
+        let (quote_slot, trade_slot) = if quote_first {
+            (&mut self.out, &mut self.second)
+        } else {
+            (&mut self.second, &mut self.out)
+        };
+        Self::quote(quote_slot, hd.ts_event, ts_recv, instrument, px, sz, venues);
+        *trade_slot = Some(trade);
+        self.stats.events += 1;
+        Ok(true)
     }
 
     /// mbp-1 and tbbo.
-    fn mbp1(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    fn mbp1(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &Mbp1Msg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
@@ -358,7 +407,8 @@ impl Converter {
     }
 
     /// mbp-10 (top level only).
-    fn mbp10(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    fn mbp10(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &Mbp10Msg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
@@ -378,7 +428,8 @@ impl Converter {
     }
 
     /// cmbp-1 (quote) and tcbbo (quote, then trade).
-    fn cmbp1(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    fn cmbp1(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &Cmbp1Msg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
@@ -397,7 +448,8 @@ impl Converter {
     }
 
     /// cbbo-1s / cbbo-1m.
-    fn cbbo(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    fn cbbo(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &CbboMsg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
@@ -415,7 +467,8 @@ impl Converter {
     }
 
     /// bbo-1s / bbo-1m.
-    fn bbo(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    fn bbo(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &BboMsg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
@@ -434,7 +487,8 @@ impl Converter {
     }
 
     /// ohlcv-*.
-    fn ohlcv(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    fn ohlcv(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &OhlcvMsg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
@@ -446,7 +500,7 @@ impl Converter {
         } * Bar::NANOS_PER_SECOND;
         if undef_ts(m.hd.ts_event) || [m.open, m.high, m.low, m.close].contains(&UNDEF_PX) {
             self.stats.undefined += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         let volume = u32::try_from(m.volume)
             .map_err(|_| format!("bar volume {} exceeds {}", m.volume, u32::MAX))?;
@@ -457,9 +511,9 @@ impl Converter {
         let Some(instrument) =
             self.instrument(m.hd.instrument_id, m.hd.publisher_id, m.hd.ts_event, symbol)
         else {
-            return Ok(Emit::Zero);
+            return Ok(false);
         };
-        Ok(Emit::One(Event::Bar(Bar {
+        self.out = Some(Event::Bar(Bar {
             ts_event: UnixNanos(m.hd.ts_event),
             ts_recv: UnixNanos(ts_recv),
             instrument,
@@ -469,21 +523,23 @@ impl Converter {
             close: Price::from_raw(m.close),
             volume: Size::new(volume),
             interval_ns,
-        })))
+        }));
+        Ok(true)
     }
 
     /// statistics: open interest only.
-    fn stat(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(never)]
+    fn stat(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &StatMsg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
         if m.stat_type != STAT_OPEN_INTEREST || m.update_action == STAT_DELETE {
             self.stats.other += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         if undef_ts(m.ts_recv) || undef_ts(m.hd.ts_event) || m.quantity == i64::MAX {
             self.stats.undefined += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         let contracts = u32::try_from(m.quantity)
             .map_err(|_| format!("open interest {} is not a count of contracts", m.quantity))?;
@@ -495,23 +551,25 @@ impl Converter {
         let Some(instrument) =
             self.instrument(m.hd.instrument_id, m.hd.publisher_id, m.ts_recv, symbol)
         else {
-            return Ok(Emit::Zero);
+            return Ok(false);
         };
         if !self.oi_seen.insert((instrument, as_of)) {
             self.stats.duplicate_open_interest += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
-        Ok(Emit::One(Event::OpenInterest(OpenInterest {
+        self.out = Some(Event::OpenInterest(OpenInterest {
             ts_event: UnixNanos(m.hd.ts_event),
             ts_recv: UnixNanos(m.ts_recv),
             instrument,
             contracts: Size::new(contracts),
             as_of,
-        })))
+        }));
+        Ok(true)
     }
 
     /// definition: updates the map and emits a `Definition`.
-    fn definition(&mut self, rec: RecordRef<'_>) -> Result<Emit, String> {
+    #[inline(never)]
+    fn definition(&mut self, rec: RecordRef<'_>) -> Out {
         let m: &InstrumentDefMsg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
@@ -525,7 +583,7 @@ impl Converter {
         };
         if undef_ts(index_ts) {
             self.stats.undefined += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         let day = day_of(index_ts);
         let fields = DefinitionFields {
@@ -539,12 +597,12 @@ impl Converter {
         self.last = None;
         let Resolved::Known(instrument) = resolved else {
             self.stats.unsupported_instrument += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         };
         let multiplier = whole_units(m.unit_of_measure_qty).filter(|m| *m > 0);
         let tick_size = (m.min_price_increment != UNDEF_PX && m.min_price_increment > 0)
             .then_some(Price::from_raw(m.min_price_increment));
-        Ok(Emit::One(Event::Definition(Definition {
+        self.out = Some(Event::Definition(Definition {
             ts_event: UnixNanos(m.hd.ts_event),
             ts_recv: UnixNanos(index_ts),
             instrument,
@@ -552,31 +610,29 @@ impl Converter {
             multiplier,
             tick_size,
             expiration: (!undef_ts(m.expiration)).then_some(UnixNanos(m.expiration)),
-        })))
+        }));
+        Ok(true)
     }
 
     /// mbo.
-    fn mbo(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Result<Emit, String> {
+    #[inline(always)]
+    fn mbo(&mut self, rec: RecordRef<'_>, symbol: Option<&str>) -> Out {
         let m: &MboMsg = rec
             .get()
             .ok_or_else(|| Self::mismatch(rec.header().rtype))?;
-        let action = BookAction::from_code(char::from(m.action as u8)).ok_or_else(|| {
-            format!(
-                "unknown MBO action {:?} (expected A, C, M, R, T, F or N)",
-                char::from(m.action as u8)
-            )
-        })?;
+        let action = BookAction::from_code(char::from(m.action as u8))
+            .ok_or_else(|| bad_action(m.action as u8))?;
         let side = side_of(m.side as u8)?;
         if undef_ts(m.ts_recv) || undef_ts(m.hd.ts_event) {
             self.stats.undefined += 1;
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         let Some(instrument) =
             self.instrument(m.hd.instrument_id, m.hd.publisher_id, m.ts_recv, symbol)
         else {
-            return Ok(Emit::Zero);
+            return Ok(false);
         };
-        Ok(Emit::One(Event::Book(BookUpdate {
+        self.out = Some(Event::Book(BookUpdate {
             ts_event: UnixNanos(m.hd.ts_event),
             ts_recv: UnixNanos(m.ts_recv),
             instrument,
@@ -588,11 +644,13 @@ impl Converter {
             flags: m.flags.raw(),
             sequence: m.sequence,
             exchange: ExchangeId(m.hd.publisher_id),
-        })))
+        }));
+        Ok(true)
     }
 
     /// Live symbol-mapping record: the output symbol becomes the id's instrument from its day on.
-    fn symbol_mapping(&mut self, rec: RecordRef<'_>) -> Result<Emit, String> {
+    #[inline(never)]
+    fn symbol_mapping(&mut self, rec: RecordRef<'_>) -> Out {
         self.stats.other += 1;
         let m: &SymbolMappingMsg = rec
             .get()
@@ -601,14 +659,14 @@ impl Converter {
             .stype_out_symbol()
             .map_err(|e| format!("stype_out_symbol is not text: {e}"))?;
         if undef_ts(m.hd.ts_event) || raw.is_empty() {
-            return Ok(Emit::Zero);
+            return Ok(false);
         }
         let day = day_of(m.hd.ts_event);
         let venue = self.map.venue(m.hd.publisher_id);
         let resolved = super::symbology::resolve_raw(raw, venue, day);
         self.map.define(m.hd.instrument_id, day, resolved);
         self.last = None;
-        Ok(Emit::Zero)
+        Ok(false)
     }
 }
 

@@ -24,7 +24,7 @@ use gammaflow_model::Price;
 use gammaflow_model::event::Event;
 
 use super::DatabentoError;
-use super::convert::{Converter, DecodeStats, Emit, Mbp1Order};
+use super::convert::{Converter, DecodeStats, Mbp1Order};
 use super::symbology::InstrumentMap;
 use crate::SourcesError;
 
@@ -466,19 +466,7 @@ impl Row<'_> {
     fn record(&self, conv: &mut Converter, out: &mut VecDeque<Event>) -> Result<(), RowError> {
         let rt: u8 = self.uint(Col::Rtype, 0)?;
         let symbol = self.opt_text(Col::Symbol);
-        let mut done = |r: Result<Emit, String>| match r {
-            Ok(Emit::Zero) => Ok(()),
-            Ok(Emit::One(e)) => {
-                out.push_back(e);
-                Ok(())
-            }
-            Ok(Emit::Two(a, b)) => {
-                out.push_back(a);
-                out.push_back(b);
-                Ok(())
-            }
-            Err(reason) => Err(RowError::Record(reason)),
-        };
+        let done = |r: Result<(), String>| r.map_err(RowError::Record);
         match rt {
             rtype::MBP_0 => {
                 let m = TradeMsg {
@@ -492,7 +480,7 @@ impl Row<'_> {
                     sequence: self.uint(Col::Sequence, rt)?,
                     ..Default::default()
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::MBP_1 => {
                 let m = Mbp1Msg {
@@ -507,7 +495,7 @@ impl Row<'_> {
                     levels: [self.level(rt)?],
                     ..Default::default()
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::MBP_10 => {
                 let mut levels: [BidAskPair; 10] = Default::default();
@@ -524,7 +512,7 @@ impl Row<'_> {
                     levels,
                     ..Default::default()
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::CMBP_1 | rtype::TCBBO => {
                 let m = Cmbp1Msg {
@@ -537,7 +525,7 @@ impl Row<'_> {
                     levels: [self.consolidated(rt)?],
                     ..Cmbp1Msg::default_for_schema(Schema::Cmbp1)
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::CBBO_1S | rtype::CBBO_1M => {
                 let m = CbboMsg {
@@ -550,7 +538,7 @@ impl Row<'_> {
                     levels: [self.consolidated(rt)?],
                     ..CbboMsg::default_for_schema(Schema::Cbbo1S)
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::BBO_1S | rtype::BBO_1M => {
                 let m = BboMsg {
@@ -564,7 +552,7 @@ impl Row<'_> {
                     levels: [self.level(rt)?],
                     ..BboMsg::default_for_schema(Schema::Bbo1S)
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::OHLCV_1S
             | rtype::OHLCV_1M
@@ -579,7 +567,7 @@ impl Row<'_> {
                     close: self.price(Col::Close, rt)?,
                     volume: self.uint(Col::Volume, rt)?,
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::STATISTICS => {
                 let quantity = self.text(Col::Quantity, rt)?;
@@ -605,7 +593,7 @@ impl Row<'_> {
                     update_action: self.uint(Col::UpdateAction, rt)?,
                     ..Default::default()
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::INSTRUMENT_DEF => {
                 let raw = self.text(Col::RawSymbol, rt)?;
@@ -622,7 +610,7 @@ impl Row<'_> {
                     unit_of_measure_qty: self.price(Col::UnitOfMeasureQty, rt)?,
                     ..Default::default()
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             rtype::MBO => {
                 let m = MboMsg {
@@ -637,7 +625,7 @@ impl Row<'_> {
                     sequence: self.uint(Col::Sequence, rt)?,
                     ..Default::default()
                 };
-                done(conv.convert(RecordRef::from(&m), symbol))
+                done(conv.convert_into(RecordRef::from(&m), symbol, out))
             }
             _ => {
                 // Status, imbalance and other schemas: counted, no event (as in DBN).

@@ -10,7 +10,7 @@ use dbn::{Metadata, Schema};
 use gammaflow_model::event::Event;
 
 use super::DatabentoError;
-use super::convert::{Converter, DecodeStats, Emit, Mbp1Order};
+use super::convert::{Converter, DecodeStats, Mbp1Order};
 use super::symbology::InstrumentMap;
 use crate::SourcesError;
 
@@ -44,7 +44,8 @@ enum Stage {
 /// A sans-I/O decoder of one DBN stream (versions 1–3, upgraded to 3) into `model` events.
 ///
 /// Feed decompressed bytes with [`DbnDecoder::push`], drain events with
-/// [`DbnDecoder::next_event`] (`Ok(None)` means "give me more bytes"), and call
+/// [`DbnDecoder::next_event`] (`Ok(None)` means "give me more bytes"; [`DbnDecoder::next_ref`]
+/// lends each event instead of moving it out), and call
 /// [`DbnDecoder::finish`] at the end of the input to detect a truncated stream. Errors name the
 /// stream (`name`, usually the file path) and the 0-based record index. After an error the decoder
 /// returns no more events.
@@ -62,7 +63,7 @@ pub struct DbnDecoder {
     name: String,
     stage: Stage,
     conv: Converter,
-    /// The second event of the last record, or events kept by `finish`.
+    /// Events kept by `finish` (the second event of a record waits in the converter).
     pending: std::collections::VecDeque<Event>,
     metadata: Option<Metadata>,
     record: u64,
@@ -183,22 +184,56 @@ impl DbnDecoder {
     /// stream and the record.
     #[inline]
     pub fn next_event(&mut self) -> Result<Option<Event>, SourcesError> {
+        if self.advance()? {
+            Ok(self.conv.out.take())
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// As [`DbnDecoder::next_event`], but lends the event, which stays in the decoder until the
+    /// next call: no move of the event at all, like the `dbn` crate's `decode_record_ref`.
+    ///
+    /// ```
+    /// use gammaflow_sources::databento::DbnDecoder;
+    /// let mut dec = DbnDecoder::new("empty.dbn");
+    /// assert!(dec.next_ref().unwrap().is_none());
+    /// ```
+    #[inline]
+    pub fn next_ref(&mut self) -> Result<Option<&Event>, SourcesError> {
+        if self.advance()? {
+            Ok(self.conv.out.as_ref())
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Decodes up to the next event, which the converter builds in place in its `out` slot (the
+    /// second event of a record and events kept by `finish` are moved there): `Ok(true)`, or
+    /// `Ok(false)` when more input is needed.
+    #[inline(always)]
+    fn advance(&mut self) -> Result<bool, SourcesError> {
+        if self.conv.second.is_some() {
+            self.conv.out = self.conv.second.take();
+            return Ok(true);
+        }
+        if !self.pending.is_empty() {
+            self.conv.out = self.pending.pop_front();
+            return Ok(true);
+        }
         loop {
-            if let Some(e) = self.pending.pop_front() {
-                return Ok(Some(e));
-            }
             match self.stage {
-                Stage::Failed => return Ok(None),
+                Stage::Failed => return Ok(false),
                 Stage::Prelude => {
                     if !self.check_prelude()? {
-                        return Ok(None);
+                        return Ok(false);
                     }
                     continue;
                 }
                 Stage::Metadata | Stage::Records => {}
             }
             match self.fsm.process() {
-                ProcessResult::ReadMore(_) => return Ok(None),
+                ProcessResult::ReadMore(_) => return Ok(false),
                 ProcessResult::Metadata(m) => {
                     self.conv.map.load_metadata(&m);
                     if m.schema == Some(Schema::Tbbo) {
@@ -214,12 +249,8 @@ impl DbnDecoder {
                         continue;
                     };
                     match self.conv.convert(rec, None) {
-                        Ok(Emit::Zero) => {}
-                        Ok(Emit::One(e)) => return Ok(Some(e)),
-                        Ok(Emit::Two(first, second)) => {
-                            self.pending.push_back(second);
-                            return Ok(Some(first));
-                        }
+                        Ok(false) => {}
+                        Ok(true) => return Ok(true),
                         Err(reason) => {
                             return Err(self.fail(DatabentoError::Record {
                                 file: self.name.clone(),
@@ -252,6 +283,8 @@ impl DbnDecoder {
     fn fail(&mut self, err: DatabentoError) -> SourcesError {
         self.stage = Stage::Failed;
         self.pending.clear();
+        self.conv.out = None;
+        self.conv.second = None;
         err.into()
     }
 
@@ -360,4 +393,55 @@ fn hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes `bytes` fed in `chunk`-byte pieces, with `next_ref` or `next_event`.
+    fn decode(bytes: &[u8], chunk: usize, by_ref: bool) -> (Vec<Event>, DecodeStats) {
+        let mut dec = DbnDecoder::new("test");
+        let mut out = Vec::new();
+        let mut drain = |dec: &mut DbnDecoder| {
+            if by_ref {
+                while let Some(e) = dec.next_ref().unwrap() {
+                    out.push(*e);
+                }
+            } else {
+                while let Some(e) = dec.next_event().unwrap() {
+                    out.push(e);
+                }
+            }
+        };
+        for piece in bytes.chunks(chunk) {
+            dec.push(piece);
+            drain(&mut dec);
+        }
+        dec.finish().unwrap();
+        drain(&mut dec);
+        (out, *dec.stats())
+    }
+
+    #[test]
+    fn next_ref_and_next_event_agree_on_a_real_mbp1_file() {
+        let path = gammaflow_testkit::shared_data(
+            "databento/nautilus/historical_bars_catalog/databento/futures_mbp-1_2024-07-01T23-58_2024-07-02T00-02.dbn.zst",
+        );
+        let bytes = zstd::decode_all(std::fs::File::open(path).unwrap()).unwrap();
+        let (owned, stats) = decode(&bytes, 1 << 20, false);
+        // 2288 records, 120 of them trades (a trade then the book after it).
+        assert_eq!((stats.records, stats.events), (2288, 2408));
+        assert_eq!(owned.len(), 2408);
+        let trades = owned
+            .windows(2)
+            .filter(|w| matches!((&w[0], &w[1]), (Event::Trade(_), Event::Quote(_))))
+            .count();
+        assert_eq!(trades, 120);
+        for chunk in [1 << 20, 4096, 77] {
+            let (lent, lent_stats) = decode(&bytes, chunk, true);
+            assert_eq!(lent, owned);
+            assert_eq!(lent_stats, stats);
+        }
+    }
 }

@@ -29,7 +29,7 @@ impl Replay {
     /// Opens every file (DBN or CSV, plain or zstd; see [`super::open`]). Fails on the first file
     /// that cannot be opened; decoding errors come later, from the iterator.
     ///
-    /// Files whose name contains `definition` are also read once up front, and their definitions
+    /// Files whose name or directory name contains `definition` are also read once up front, and their definitions
     /// seed the instrument map of every file: instruments that only a definition can describe
     /// (CME options on futures) then map in the quote and trade files too. A decoding error in
     /// that first reading fails `open`.
@@ -37,11 +37,15 @@ impl Replay {
         let paths: Vec<P> = paths.into_iter().collect();
         let mut seed = InstrumentMap::new();
         for path in &paths {
-            let is_definition = path
-                .as_ref()
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.to_ascii_lowercase().contains("definition"));
+            // The file itself or its directory (gammaflow's own layout:
+            // `GLBX.MDP3/definition/YYYY-MM-DD.dbn.zst`).
+            let names_definition = |n: Option<&std::ffi::OsStr>| {
+                n.and_then(|n| n.to_str())
+                    .is_some_and(|n| n.to_ascii_lowercase().contains("definition"))
+            };
+            let path_ref = path.as_ref();
+            let is_definition = names_definition(path_ref.file_name())
+                || names_definition(path_ref.parent().and_then(Path::file_name));
             if is_definition {
                 let mut file = open(path)?;
                 for event in file.by_ref() {
