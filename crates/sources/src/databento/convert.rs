@@ -228,7 +228,15 @@ impl Converter {
         symbol: Option<&str>,
     ) -> Option<Instrument> {
         let found = match symbol {
-            Some(text) if !text.is_empty() => Some(self.map.resolve_text(text, day, publisher)),
+            // A CSV symbol that is not a plain symbol (a CME option on futures such as
+            // `E2AM5 C6000`) falls back to the id and the definitions seen so far.
+            Some(text) if !text.is_empty() => match self.map.resolve_text(text, day, publisher) {
+                Resolved::Unsupported => match self.map.lookup(id, day, publisher) {
+                    Some(Resolved::Known(i)) => Some(Resolved::Known(i)),
+                    _ => Some(Resolved::Unsupported),
+                },
+                known => Some(known),
+            },
             _ => self.map.lookup(id, day, publisher),
         };
         match found {

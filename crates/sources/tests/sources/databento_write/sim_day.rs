@@ -108,23 +108,9 @@ fn es_options_round_trip_through_replay_with_definitions() {
     // 2025-06-09 (Monday of week 2) and Tuesday 06-10: E2A and E2B June options on ESM5.
     assert!(raw.iter().any(|r| r.starts_with("E2AM5 C")), "{raw:?}");
     assert!(raw.iter().any(|r| r.starts_with("E2BM5 P")), "{raw:?}");
-    // `Replay::open` seeds its instrument map from files whose *name* contains "definition";
-    // the layout's `definition/2025-06-09.dbn.zst` has it in the directory only, so the test
-    // reads a copy under such a name (see the report: the reader should look at the path).
-    let definitions = dir.join("GLBX.MDP3-definition-2025-06-09.dbn.zst");
-    std::fs::copy(
-        DayFile::GlbxDefinition.path(&dir, date, FileFormat::Dbn),
-        &definitions,
-    )
-    .unwrap();
-    let mut paths = vec![definitions];
-    paths.extend(
-        [DayFile::GlbxTrades, DayFile::GlbxMbp1].map(|f| f.path(&dir, date, FileFormat::Dbn)),
-    );
-    let mut got: Vec<Event> = databento::Replay::open(&paths)
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    // The day's files as the layout names them (`Replay` seeds its instrument map from the
+    // `definition/` directory), in both encodings: the CSV `symbol` text of an option on futures
+    // (`E2AM5 C6000`) resolves through the definitions too.
     let es_option =
         |e: &Event| matches!(e.instrument(), Instrument::Option(c) if c.root.is_futures_option());
     let mut want: Vec<Event> = events
@@ -132,16 +118,28 @@ fn es_options_round_trip_through_replay_with_definitions() {
         .filter(|e| es_option(e) && !matches!(e, Event::OpenInterest(_)))
         .filter_map(|e| as_read_back(&sym, e))
         .collect();
-    got.retain(es_option);
     let count = |v: &[Event], f: fn(&Event) -> bool| v.iter().filter(|e| f(e)).count();
     assert!(count(&want, |e| matches!(e, Event::Trade(_))) > 20);
     assert!(count(&want, |e| matches!(e, Event::Quote(_))) > 100);
     assert_eq!(count(&want, |e| matches!(e, Event::Definition(_))), 20);
-    got.sort_by_key(sort_key);
     want.sort_by_key(sort_key);
-    assert_eq!(got.len(), want.len());
-    for (g, w) in got.iter().zip(&want) {
-        assert_eq!(g, w);
+    for format in [FileFormat::Dbn, FileFormat::Csv] {
+        let paths = [
+            DayFile::GlbxDefinition,
+            DayFile::GlbxTrades,
+            DayFile::GlbxMbp1,
+        ]
+        .map(|f| f.path(&dir, date, format));
+        let mut got: Vec<Event> = databento::Replay::open(&paths)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        got.retain(es_option);
+        got.sort_by_key(sort_key);
+        assert_eq!(got.len(), want.len(), "{format:?}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "{format:?}");
+        }
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
