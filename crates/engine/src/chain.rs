@@ -82,17 +82,48 @@ pub struct EnrichedTrade {
     pub treatment: PrintTreatment,
 }
 
+/// The per-contract inputs of the option math, structure of arrays, one entry per row.
+#[derive(Debug)]
+struct Rows {
+    kind: Vec<OptionKind>,
+    strike: Vec<f64>,
+    bid: Vec<f64>,
+    ask: Vec<f64>,
+    open_interest: Vec<f64>,
+}
+
+impl Rows {
+    /// The chain's quotes for the `quant` chain call at `spot`, `t` years, rate `r`, yield `q`.
+    fn quotes<'a>(
+        &'a self,
+        spec: &ChainSpec,
+        (spot, t, r, q): (f64, f64, f64, f64),
+        dealer: DealerSign<'a>,
+    ) -> ChainQuotes<'a> {
+        ChainQuotes {
+            model: spec.model,
+            s: spot,
+            t,
+            r,
+            q,
+            multiplier: f64::from(spec.multiplier),
+            kind: &self.kind,
+            strike: &self.strike,
+            bid: &self.bid,
+            ask: &self.ask,
+            open_interest: &self.open_interest,
+            dealer,
+        }
+    }
+}
+
 /// One chain's state; see the module docs.
 #[derive(Debug)]
 pub struct ChainState {
     spec: ChainSpec,
     first_index: i64,
     strikes: usize,
-    kind: Vec<OptionKind>,
-    strike: Vec<f64>,
-    bid: Vec<f64>,
-    ask: Vec<f64>,
-    open_interest: Vec<f64>,
+    rows: Rows,
     quotes: Vec<Option<Quote>>,
     ticks: Vec<TickState>,
     flow: Vec<ContractFlow>,
@@ -152,11 +183,13 @@ impl ChainState {
             spec,
             first_index,
             strikes,
-            kind,
-            strike,
-            bid: vec![f64::NAN; n],
-            ask: vec![f64::NAN; n],
-            open_interest: vec![0.0; n],
+            rows: Rows {
+                kind,
+                strike,
+                bid: vec![f64::NAN; n],
+                ask: vec![f64::NAN; n],
+                open_interest: vec![0.0; n],
+            },
             quotes: vec![None; n],
             ticks: vec![TickState::default(); n],
             flow: vec![ContractFlow::default(); n],
@@ -238,8 +271,8 @@ impl ChainState {
             return false;
         };
         let as_f64 = |p: Price| if p.is_defined() { p.to_f64() } else { f64::NAN };
-        self.bid[row] = as_f64(quote.bid);
-        self.ask[row] = as_f64(quote.ask);
+        self.rows.bid[row] = as_f64(quote.bid);
+        self.rows.ask[row] = as_f64(quote.ask);
         self.quotes[row] = Some(*quote);
         true
     }
@@ -249,7 +282,7 @@ impl ChainState {
         let Some(row) = self.row(contract) else {
             return false;
         };
-        self.open_interest[row] = f64::from(contracts.get());
+        self.rows.open_interest[row] = f64::from(contracts.get());
         true
     }
 
@@ -306,20 +339,9 @@ impl ChainState {
         r: f64,
         q: f64,
     ) -> Result<&ChainAnalysis, EngineError> {
-        let quotes = ChainQuotes {
-            model: self.spec.model,
-            s: spot,
-            t,
-            r,
-            q,
-            multiplier: f64::from(self.spec.multiplier),
-            kind: &self.kind,
-            strike: &self.strike,
-            bid: &self.bid,
-            ask: &self.ask,
-            open_interest: &self.open_interest,
-            dealer: DealerSign::Classic,
-        };
+        let quotes = self
+            .rows
+            .quotes(&self.spec, (spot, t, r, q), DealerSign::Classic);
         self.underlying = spot;
         self.greeks_at = Some(at);
         self.analyzer
@@ -348,20 +370,8 @@ impl ChainState {
         for (position, flow) in self.dealer_position.iter_mut().zip(&self.flow) {
             *position = -(flow.net_aggressor() as f64);
         }
-        let base = ChainQuotes {
-            model: self.spec.model,
-            s: spot,
-            t,
-            r,
-            q,
-            multiplier: f64::from(self.spec.multiplier),
-            kind: &self.kind,
-            strike: &self.strike,
-            bid: &self.bid,
-            ask: &self.ask,
-            open_interest: &self.open_interest,
-            dealer: DealerSign::Classic,
-        };
+        let inputs = (spot, t, r, q);
+        let base = self.rows.quotes(&self.spec, inputs, DealerSign::Classic);
         let chain_name = || format!("{} {}", self.spec.root, self.spec.expiry);
         let wrap = |e: gammaflow_quant::QuantError| EngineError::Config {
             name: "chain",
@@ -409,7 +419,7 @@ impl ChainState {
 
     /// The open interest of a row (contracts; 0 when none was published).
     pub fn open_interest(&self, row: usize) -> Option<f64> {
-        self.open_interest.get(row).copied()
+        self.rows.open_interest.get(row).copied()
     }
 
     /// The last NBBO of a row.
