@@ -4,10 +4,12 @@
 //! # Instrument ids
 //! * **OPRA.PILLAR** (options): ids change every day, as OPRA's do. The day's option contracts are
 //!   sorted (root, expiry, right, strike: the order of [`OptionContract`]) and numbered from a
-//!   base that depends on the date: `id = (1 + d mod 4000) × 1 000 000 + rank`, where `d` is the
-//!   number of days from 1970-01-01 to the date and `rank` the 0-based position of the contract.
-//!   Consecutive dates therefore never share an id, and a day holds at most
-//!   [`MAX_OPTIONS_PER_DAY`] contracts.
+//!   base that depends on the date: `id = 100 000 000 + (d mod 3900) × 1 000 000 + rank`, where
+//!   `d` is the number of days from 1970-01-01 to the date and `rank` the 0-based position of the
+//!   contract. Consecutive dates therefore never share an id (blocks repeat after 3,900 days,
+//!   about 10.7 years), a day holds at most [`MAX_OPTIONS_PER_DAY`] contracts, and no OPRA id
+//!   falls in the futures range below (at most 60 781 200), since a replay may merge both
+//!   datasets' definitions into one map.
 //! * **GLBX.MDP3** (futures): ids are stable across days, as CME's are, and derived from the
 //!   contract alone: `id = 1 + root_code × 1200 + (year − 2000) × 12 + (month − 1)`, where
 //!   `root_code` reads the root (1–3 characters of `0-9A-Z`, padded on the right to 3) as a
@@ -15,7 +17,7 @@
 //! * **GLBX.MDP3** options on futures (roots for which [`OptionRoot::is_futures_option`] holds:
 //!   `ES`, `EW`, `EW1`–`EW5`, `E1A`–`E5D`): numbered per day like OPRA's, from
 //!   [`glbx_option_id_base`] = `4 010 000 000 + (d mod 280) × 1 000 000`, above every OPRA block
-//!   (at most 4 000 999 999) and every futures id, so that one day's definitions of both datasets
+//!   (at most 3 999 999 999) and every futures id, so that one day's definitions of both datasets
 //!   never share an id (the reader seeds one instrument map from every definition file).
 //!
 //! # Raw symbols
@@ -37,8 +39,10 @@ use crate::databento::DatabentoError;
 
 /// Most option contracts one day can hold (the width of a day's block of OPRA ids).
 pub const MAX_OPTIONS_PER_DAY: usize = 1_000_000;
-/// Number of distinct daily OPRA id blocks before they repeat (about 11 years).
-const OPRA_DAY_BLOCKS: i64 = 4000;
+/// Number of distinct daily OPRA id blocks before they repeat (about 10.7 years).
+const OPRA_DAY_BLOCKS: i64 = 3900;
+/// First OPRA id: above every GLBX futures id (at most 1 + 37³ × 1200 ≈ 60.8 M).
+const OPRA_ID_FROM: u32 = 100_000_000;
 /// Longest futures root the GLBX id scheme encodes.
 const MAX_GLBX_ROOT_LEN: usize = 3;
 /// First id of the GLBX options-on-futures blocks (above every OPRA id).
@@ -83,8 +87,8 @@ pub(super) fn is_glbx_option(root: OptionRoot) -> bool {
 /// The first OPRA instrument id of `date` (the id of the day's first contract in sort order).
 pub fn opra_id_base(date: Date) -> u32 {
     let block = days_since_epoch(date).rem_euclid(OPRA_DAY_BLOCKS);
-    // block < 4000, so (1 + block) × 10^6 ≤ 4.0e9 < u32::MAX.
-    ((1 + block) as u32) * (MAX_OPTIONS_PER_DAY as u32)
+    // block < 3900: 1e8 + 3899e6 + 999 999 < 4.0e9 < u32::MAX.
+    OPRA_ID_FROM + (block as u32) * (MAX_OPTIONS_PER_DAY as u32)
 }
 
 /// The GLBX.MDP3 instrument id of a futures contract (see the module docs), or why it has none.
@@ -421,8 +425,16 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a % 1_000_000, 0);
         assert_eq!(b - a, 1_000_000);
-        // 1970-01-01 is day 0: the first block.
-        assert_eq!(opra_id_base(Date::constant(1970, 1, 1)), 1_000_000);
+        // 1970-01-01 is day 0: the first block, above every futures id.
+        assert_eq!(opra_id_base(Date::constant(1970, 1, 1)), 100_000_000);
+        let zzz = FutureSymbol::new("ZZZ", 2099, 12).unwrap();
+        assert!(glbx_instrument_id(&zzz).unwrap() < 100_000_000);
+        // The last block ends below the options-on-futures ids.
+        let last = (0..3900)
+            .map(|i| opra_id_base(Date::constant(1970, 1, 1) + jiff::ToSpan::days(i)))
+            .max()
+            .unwrap();
+        assert!(last + 999_999 < glbx_option_id_base(Date::constant(1970, 1, 1)));
     }
 
     #[test]
