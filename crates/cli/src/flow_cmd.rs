@@ -91,6 +91,10 @@ struct Pending {
     lake_error: Option<StoreError>,
     /// New York dates of the prints sent to the lake (compacted at the end).
     lake_days: BTreeSet<Date>,
+    /// Contracts of all enriched prints.
+    contracts: u64,
+    /// Premium of all enriched prints (price × size × 100), exact.
+    premium: Money,
 }
 
 impl Sink for Pending {
@@ -102,6 +106,13 @@ impl Sink for Pending {
     }
     fn trade(&mut self, trade: &EnrichedTrade) {
         self.prints += 1;
+        self.contracts += trade.size.as_u64();
+        // Premium per unit × size × 100 (SPXW and SPY), exact; every print, counted or not,
+        // as the lake stores them all.
+        self.premium = self
+            .premium
+            .checked_add(Money::premium(trade.price, trade.size, 100))
+            .unwrap_or(self.premium);
         if let Some(lake) = &self.lake
             && self.lake_error.is_none()
         {
@@ -222,8 +233,10 @@ async fn run_async(args: &FlowArgs) -> Result<()> {
         }
     }
     eprintln!(
-        "{} prints enriched; {} events",
+        "{} prints enriched ({} contracts, premium {} US$); {} events",
         pending.prints,
+        pending.contracts,
+        pending.premium,
         engine.stats().events
     );
     Ok(())

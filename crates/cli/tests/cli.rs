@@ -9,6 +9,7 @@ mod cli {
     mod errors;
     mod flow;
     mod iv;
+    mod lake_duckdb;
     mod support;
     mod tape;
 }
