@@ -20,7 +20,7 @@ use gammaflow_quant::chain::{ChainAnalysis, ChainAnalyzer, ChainConfig, ChainQuo
 use gammaflow_quant::exposure::{
     ContractExposures, DealerSign, ExposureChain, GammaProfile, MULTIPLIER_SPX, StrikeTable, brent,
 };
-use gammaflow_quant::{Model, OptionKind};
+use gammaflow_quant::{ExpiryInputs, Model, OptionKind};
 use gammaflow_sources::SourcesError;
 use gammaflow_sources::cboe::{self, Chain, ChainRow, Layout, QuoteSide};
 use jiff::civil::{Date, DateTime};
@@ -338,12 +338,14 @@ pub fn analyze(file: &str, chain: Chain, opts: &Options) -> Result<Analysis> {
             None
         } else {
             let quotes = ChainQuotes {
-                model: Model::Bsm,
-                s: spot,
-                t,
-                r: opts.rate,
-                q: opts.dividend_yield,
-                multiplier: MULTIPLIER_SPX,
+                expiry: ExpiryInputs {
+                    model: Model::Bsm,
+                    s: spot,
+                    t,
+                    r: opts.rate,
+                    q: opts.dividend_yield,
+                    multiplier: MULTIPLIER_SPX,
+                },
                 kind: &kind,
                 strike: &strike,
                 bid: &bid,
@@ -360,12 +362,14 @@ pub fn analyze(file: &str, chain: Chain, opts: &Options) -> Result<Analysis> {
                 a.zero_gamma = None;
             }
             profiles.push(GammaProfile::from_chain(&ExposureChain {
-                model: Model::Bsm,
-                s: spot,
-                t,
-                r: opts.rate,
-                q: opts.dividend_yield,
-                multiplier: MULTIPLIER_SPX,
+                expiry: ExpiryInputs {
+                    model: Model::Bsm,
+                    s: spot,
+                    t,
+                    r: opts.rate,
+                    q: opts.dividend_yield,
+                    multiplier: MULTIPLIER_SPX,
+                },
                 kind: &kind,
                 strike: &strike,
                 iv: &a.iv,

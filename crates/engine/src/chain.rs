@@ -20,7 +20,7 @@ use gammaflow_model::event::{Conditions, ExchangeId, Instrument, Quote, Side, Tr
 use gammaflow_model::{OptionContract, OptionRight, OptionRoot, Price, Size, UnixNanos};
 use gammaflow_quant::chain::{ChainAnalysis, ChainAnalyzer, ChainConfig, ChainQuotes};
 use gammaflow_quant::exposure::DealerSign;
-use gammaflow_quant::{Model, OptionKind};
+use gammaflow_quant::{ExpiryInputs, Model, OptionKind};
 use jiff::civil::Date;
 
 use crate::EngineError;
@@ -101,12 +101,14 @@ impl Rows {
         dealer: DealerSign<'a>,
     ) -> ChainQuotes<'a> {
         ChainQuotes {
-            model: spec.model,
-            s: spot,
-            t,
-            r,
-            q,
-            multiplier: f64::from(spec.multiplier),
+            expiry: ExpiryInputs {
+                model: spec.model,
+                s: spot,
+                t,
+                r,
+                q,
+                multiplier: f64::from(spec.multiplier),
+            },
             kind: &self.kind,
             strike: &self.strike,
             bid: &self.bid,

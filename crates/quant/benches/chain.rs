@@ -11,7 +11,7 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gammaflow_quant::chain::{ChainAnalyzer, ChainConfig, ChainQuotes};
 use gammaflow_quant::exposure::DealerSign;
-use gammaflow_quant::{Model, OptionInputs, OptionKind, black};
+use gammaflow_quant::{ExpiryInputs, Model, OptionInputs, OptionKind, black};
 
 const S: f64 = 5012.5;
 const T: f64 = 5.0 / 24.0 / 365.0; // five hours to the 16:00 ET settlement
@@ -70,12 +70,14 @@ fn chain() -> Chain {
 fn bench(c: &mut Criterion) {
     let ch = chain();
     let quotes = ChainQuotes {
-        model: Model::Bsm,
-        s: S,
-        t: T,
-        r: R,
-        q: Q,
-        multiplier: 100.0,
+        expiry: ExpiryInputs {
+            model: Model::Bsm,
+            s: S,
+            t: T,
+            r: R,
+            q: Q,
+            multiplier: 100.0,
+        },
         kind: &ch.kind,
         strike: &ch.strike,
         bid: &ch.bid,

@@ -10,7 +10,7 @@
 //! ```
 //! use gammaflow_quant::chain::{ChainAnalyzer, ChainConfig, ChainQuotes, ContractStatus};
 //! use gammaflow_quant::exposure::{DealerSign, MULTIPLIER_SPX};
-//! use gammaflow_quant::{Model, OptionKind};
+//! use gammaflow_quant::{ExpiryInputs, Model, OptionKind};
 //!
 //! let kind = [OptionKind::Call, OptionKind::Put, OptionKind::Call, OptionKind::Put];
 //! let strike = [5000.0, 5000.0, 5050.0, 5050.0];
@@ -18,8 +18,10 @@
 //! let ask = [20.5, 19.3, 2.2, 52.0];
 //! let oi = [1200.0, 3400.0, 800.0, 150.0];
 //! let quotes = ChainQuotes {
-//!     model: Model::Bsm, s: 5001.0, t: 0.5 / 365.0, r: 0.05, q: 0.013,
-//!     multiplier: MULTIPLIER_SPX,
+//!     expiry: ExpiryInputs {
+//!         model: Model::Bsm, s: 5001.0, t: 0.5 / 365.0, r: 0.05, q: 0.013,
+//!         multiplier: MULTIPLIER_SPX,
+//!     },
 //!     kind: &kind, strike: &strike, bid: &bid, ask: &ask, open_interest: &oi,
 //!     dealer: DealerSign::Classic,
 //! };
@@ -38,24 +40,14 @@ use crate::exposure::{
 };
 use crate::iv::{self, IvBatch, IvStatus};
 use crate::stats::{self, StraddleMove};
-use crate::{Model, OptionInputs, OptionKind, QuantError};
+use crate::{ExpiryInputs, Model, OptionKind, QuantError};
 
 /// The quotes of one expiry of a chain (structure of arrays, one row per contract, all the same
 /// length) and its common inputs.
 #[derive(Debug, Clone, Copy)]
 pub struct ChainQuotes<'a> {
-    /// `Bsm` for SPX/SPY (on spot), `Black76` for ES options (`s` = futures price).
-    pub model: Model,
-    /// Underlying spot or futures price.
-    pub s: f64,
-    /// Time to expiry in years.
-    pub t: f64,
-    /// Risk-free rate (continuous, per year).
-    pub r: f64,
-    /// Dividend yield (continuous, per year; ignored for `Black76`).
-    pub q: f64,
-    /// Contract multiplier, US$ per point (100 SPX/SPY, 50 ES).
-    pub multiplier: f64,
+    /// Model, underlying price, time, rates and multiplier of the expiry.
+    pub expiry: ExpiryInputs,
     /// Call or put per contract.
     pub kind: &'a [OptionKind],
     /// Strike per contract.
@@ -292,14 +284,14 @@ impl ChainAnalyzer {
         }
 
         // 2. Implied volatilities of the mids, as one batch.
-        refill(&mut self.s, n, quotes.s);
-        refill(&mut self.t, n, quotes.t);
-        refill(&mut self.r, n, quotes.r);
-        refill(&mut self.q, n, quotes.q);
+        refill(&mut self.s, n, quotes.expiry.s);
+        refill(&mut self.t, n, quotes.expiry.t);
+        refill(&mut self.r, n, quotes.expiry.r);
+        refill(&mut self.q, n, quotes.expiry.q);
         refill(&mut out.iv, n, f64::NAN);
         refill(&mut self.iv_status, n, IvStatus::InvalidInput);
         let batch = IvBatch {
-            model: quotes.model,
+            model: quotes.expiry.model,
             kind: quotes.kind,
             s: &self.s,
             k: quotes.strike,
@@ -338,7 +330,7 @@ impl ChainAnalyzer {
         ] {
             refill(v, n, f64::NAN);
         }
-        let (s, m) = (quotes.s, quotes.multiplier);
+        let (s, m) = (quotes.expiry.s, quotes.expiry.multiplier);
         let mut priced = 0;
         for i in 0..n {
             let kind = quotes.kind[i];
@@ -351,15 +343,7 @@ impl ChainAnalyzer {
                 }
                 continue;
             }
-            let inputs = OptionInputs {
-                model: quotes.model,
-                kind,
-                s,
-                k: quotes.strike[i],
-                t: quotes.t,
-                r: quotes.r,
-                q: quotes.q,
-            };
+            let inputs = quotes.expiry.option(kind, quotes.strike[i], s);
             let g = black::greeks(&inputs, sigma);
             out.delta[i] = g.delta;
             out.gamma[i] = g.gamma;
@@ -402,12 +386,7 @@ impl ChainAnalyzer {
         out.zero_gamma = None;
         if self.config.zero_gamma {
             self.profile.prepare(&ExposureChain {
-                model: quotes.model,
-                s,
-                t: quotes.t,
-                r: quotes.r,
-                q: quotes.q,
-                multiplier: m,
+                expiry: quotes.expiry,
                 kind: quotes.kind,
                 strike: quotes.strike,
                 iv: &out.iv,
@@ -429,9 +408,10 @@ impl ChainAnalyzer {
 /// Finds the strike nearest the forward with a valid call and put mid (walking the strike-sorted
 /// contract order of the strike table) and fills the ATM fields.
 fn atm(out: &mut ChainAnalysis, quotes: &ChainQuotes<'_>) {
-    let forward = match quotes.model {
-        Model::Bsm => quotes.s * ((quotes.r - quotes.q) * quotes.t).exp(),
-        Model::Black76 => quotes.s,
+    let e = &quotes.expiry;
+    let forward = match e.model {
+        Model::Bsm => e.s * ((e.r - e.q) * e.t).exp(),
+        Model::Black76 => e.s,
     };
     out.atm_strike = None;
     out.straddle = None;
@@ -472,7 +452,7 @@ fn atm(out: &mut ChainAnalysis, quotes: &ChainQuotes<'_>) {
             (false, true) => ip,
             (false, false) => f64::NAN,
         };
-        out.iv_move = stats::iv_move(quotes.s, out.atm_iv, quotes.t);
+        out.iv_move = stats::iv_move(e.s, out.atm_iv, e.t);
     }
 }
 

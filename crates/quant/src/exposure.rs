@@ -31,7 +31,7 @@ mod profile;
 
 pub use profile::{GammaProfile, brent};
 
-use crate::{Model, OptionKind, QuantError};
+use crate::{ExpiryInputs, OptionKind, QuantError};
 
 /// The size of the move GEX is quoted for: 1 % of the underlying.
 pub const ONE_PERCENT: f64 = 0.01;
@@ -119,18 +119,9 @@ pub fn charm_exposure_per_day(charm: f64, position: f64, multiplier: f64, s: f64
 /// same length).
 #[derive(Debug, Clone, Copy)]
 pub struct ExposureChain<'a> {
-    /// Pricing model (`Black76` for ES options, `s` is then the futures price).
-    pub model: Model,
-    /// Spot or futures price now.
-    pub s: f64,
-    /// Time to expiry in years.
-    pub t: f64,
-    /// Risk-free rate (continuous, per year).
-    pub r: f64,
-    /// Dividend yield (continuous, per year; ignored for `Black76`).
-    pub q: f64,
-    /// Contract multiplier (US$ per point): [`MULTIPLIER_SPX`], [`MULTIPLIER_ES`].
-    pub multiplier: f64,
+    /// Model, spot or futures price now, time, rates and multiplier ([`MULTIPLIER_SPX`],
+    /// [`MULTIPLIER_ES`]) of the expiry.
+    pub expiry: ExpiryInputs,
     /// Call or put per contract.
     pub kind: &'a [OptionKind],
     /// Strike per contract.

@@ -92,6 +92,42 @@ pub struct OptionInputs {
     pub q: f64,
 }
 
+/// What every contract of one expiry shares: model, underlying price, time, rates and contract
+/// multiplier. The chain ([`chain::ChainQuotes`]) and exposure ([`exposure::ExposureChain`]) inputs
+/// both carry one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExpiryInputs {
+    /// `Bsm` for SPX/SPY (on spot), `Black76` for ES options (`s` = futures price).
+    pub model: Model,
+    /// Spot (`Bsm`) or futures price (`Black76`) now.
+    pub s: f64,
+    /// Time to expiry in years.
+    pub t: f64,
+    /// Risk-free rate, continuously compounded, per year.
+    pub r: f64,
+    /// Dividend yield, continuously compounded, per year (ignored for `Black76`).
+    pub q: f64,
+    /// Contract multiplier, US$ per point (100 SPX/SPY, 50 ES).
+    pub multiplier: f64,
+}
+
+impl ExpiryInputs {
+    /// The inputs of one contract of this expiry, at spot `s` (the expiry's own or a shifted
+    /// one for spot-shift profiles).
+    #[inline]
+    pub fn option(&self, kind: OptionKind, k: f64, s: f64) -> OptionInputs {
+        OptionInputs {
+            model: self.model,
+            kind,
+            s,
+            k,
+            t: self.t,
+            r: self.r,
+            q: self.q,
+        }
+    }
+}
+
 impl OptionInputs {
     /// The forward price `F` (`s·e^((r−q)t)` for `Bsm`, `s` for `Black76`).
     #[inline]

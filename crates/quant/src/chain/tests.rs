@@ -2,6 +2,7 @@
 //! [`crate::iv::implied_vol_batch`].
 
 use super::*;
+use crate::OptionInputs;
 
 /// A synthetic 0DTE SPX chain priced at a smile: `(kind, strike, bid, ask, oi, smile vol)`.
 struct Synthetic {
@@ -64,12 +65,14 @@ fn synthetic() -> Synthetic {
 impl Synthetic {
     fn quotes(&self) -> ChainQuotes<'_> {
         ChainQuotes {
-            model: Model::Bsm,
-            s: S,
-            t: T,
-            r: R,
-            q: Q,
-            multiplier: 100.0,
+            expiry: ExpiryInputs {
+                model: Model::Bsm,
+                s: S,
+                t: T,
+                r: R,
+                q: Q,
+                multiplier: 100.0,
+            },
             kind: &self.kind,
             strike: &self.strike,
             bid: &self.bid,
@@ -88,12 +91,14 @@ fn bad_quotes_are_reported_not_dropped() {
     let ask = [1.0, 1.0, 2.0, 1.2, 1.0, 0.0];
     let oi = [1.0; 6];
     let quotes = ChainQuotes {
-        model: Model::Bsm,
-        s: S,
-        t: T,
-        r: R,
-        q: Q,
-        multiplier: 100.0,
+        expiry: ExpiryInputs {
+            model: Model::Bsm,
+            s: S,
+            t: T,
+            r: R,
+            q: Q,
+            multiplier: 100.0,
+        },
         kind: &kind,
         strike: &strike,
         bid: &bid,
@@ -168,12 +173,14 @@ fn synthetic_chain_round_trip() {
     assert_eq!(out.strikes.len(), 41);
     // Zero gamma agrees with the profile built from the true smile.
     let chain = ExposureChain {
-        model: Model::Bsm,
-        s: S,
-        t: T,
-        r: R,
-        q: Q,
-        multiplier: 100.0,
+        expiry: ExpiryInputs {
+            model: Model::Bsm,
+            s: S,
+            t: T,
+            r: R,
+            q: Q,
+            multiplier: 100.0,
+        },
         kind: &c.kind,
         strike: &c.strike,
         iv: &c.vol,

@@ -53,14 +53,15 @@ impl GammaProfile {
         self.shift.clear();
         self.inv_vol.clear();
         self.weight.clear();
-        self.spot = chain.s;
-        let (b, q) = match chain.model {
-            Model::Bsm => (chain.r - chain.q, chain.q),
-            Model::Black76 => (0.0, chain.r),
+        let e = &chain.expiry;
+        self.spot = e.s;
+        let (b, q) = match e.model {
+            Model::Bsm => (e.r - e.q, e.q),
+            Model::Black76 => (0.0, e.r),
         };
-        let dfq = (-q * chain.t).exp();
-        let sqrt_t = chain.t.sqrt();
-        let scale = chain.multiplier * super::ONE_PERCENT * dfq * ONE_OVER_SQRT_TWO_PI;
+        let dfq = (-q * e.t).exp();
+        let sqrt_t = e.t.sqrt();
+        let scale = e.multiplier * super::ONE_PERCENT * dfq * ONE_OVER_SQRT_TWO_PI;
         for i in 0..n {
             let sigma = chain.iv[i];
             let vol_t = sigma * sqrt_t;
@@ -75,7 +76,7 @@ impl GammaProfile {
                 && pos.is_finite();
             if usable {
                 self.shift
-                    .push((chain.s / k).ln() + (b + 0.5 * sigma * sigma) * chain.t);
+                    .push((e.s / k).ln() + (b + 0.5 * sigma * sigma) * e.t);
                 self.inv_vol.push(1.0 / vol_t);
                 self.weight.push(pos * scale / vol_t);
             }
@@ -255,7 +256,7 @@ pub fn brent(mut f: impl FnMut(f64) -> f64, a: f64, b: f64, fa: f64, fb: f64, rt
 mod tests {
     use super::*;
     use crate::exposure::DealerSign;
-    use crate::{OptionInputs, OptionKind, black};
+    use crate::{ExpiryInputs, OptionInputs, OptionKind, black};
 
     #[test]
     fn brent_finds_roots() {
@@ -274,12 +275,14 @@ mod tests {
         let iv = [0.2, 0.25, f64::NAN];
         let oi = [10.0, 30.0, 1e6];
         let chain = ExposureChain {
-            model: Model::Bsm,
-            s: 100.0,
-            t: 0.05,
-            r: 0.04,
-            q: 0.01,
-            multiplier: 100.0,
+            expiry: ExpiryInputs {
+                model: Model::Bsm,
+                s: 100.0,
+                t: 0.05,
+                r: 0.04,
+                q: 0.01,
+                multiplier: 100.0,
+            },
             kind: &kind,
             strike: &strike,
             iv: &iv,

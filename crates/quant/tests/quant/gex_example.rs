@@ -3,7 +3,7 @@
 #![allow(clippy::panic)]
 
 use gammaflow_quant::exposure::{self, DealerSign, ExposureChain, GammaProfile};
-use gammaflow_quant::{Model, OptionInputs, OptionKind, black};
+use gammaflow_quant::{ExpiryInputs, Model, OptionInputs, OptionKind, black};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -83,12 +83,14 @@ fn example() -> Example {
 impl Example {
     fn chain(&self) -> ExposureChain<'_> {
         ExposureChain {
-            model: Model::Bsm,
-            s: self.result.spot,
-            t: self.result.t_years,
-            r: self.result.r,
-            q: self.result.q,
-            multiplier: self.result.multiplier,
+            expiry: ExpiryInputs {
+                model: Model::Bsm,
+                s: self.result.spot,
+                t: self.result.t_years,
+                r: self.result.r,
+                q: self.result.q,
+                multiplier: self.result.multiplier,
+            },
             kind: &self.kind,
             strike: &self.strike,
             iv: &self.iv,
@@ -208,12 +210,14 @@ fn chain_analyzer_reproduces_the_example() {
         })
         .collect();
     let quotes = ChainQuotes {
-        model: Model::Bsm,
-        s: res.spot,
-        t: res.t_years,
-        r: res.r,
-        q: res.q,
-        multiplier: res.multiplier,
+        expiry: ExpiryInputs {
+            model: Model::Bsm,
+            s: res.spot,
+            t: res.t_years,
+            r: res.r,
+            q: res.q,
+            multiplier: res.multiplier,
+        },
         kind: &ex.kind,
         strike: &ex.strike,
         bid: &prices,
