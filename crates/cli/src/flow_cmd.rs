@@ -44,6 +44,9 @@ pub enum FlowProduct {
     Spxw,
     /// SPY 0DTE ($1 strikes).
     Spy,
+    /// E-mini S&P 500 options 0DTE (the day's series: E1A…E5D, EW1…, EW, ES) on the ES future,
+    /// 5-point strikes, multiplier 50, Black-76.
+    Es,
 }
 
 /// Output format of the grid.
@@ -93,8 +96,10 @@ struct Pending {
     lake_days: BTreeSet<Date>,
     /// Contracts of all enriched prints.
     contracts: u64,
-    /// Premium of all enriched prints (price × size × 100), exact.
+    /// Premium of all enriched prints (price × size × multiplier), exact.
     premium: Money,
+    /// The product's contract multiplier.
+    multiplier: u32,
 }
 
 impl Sink for Pending {
@@ -107,11 +112,11 @@ impl Sink for Pending {
     fn trade(&mut self, trade: &EnrichedTrade) {
         self.prints += 1;
         self.contracts += trade.size.as_u64();
-        // Premium per unit × size × 100 (SPXW and SPY), exact; every print, counted or not,
-        // as the lake stores them all.
+        // Premium per unit × size × multiplier, exact; every print, counted or not, as the lake
+        // stores them all.
         self.premium = self
             .premium
-            .checked_add(Money::premium(trade.price, trade.size, 100))
+            .checked_add(Money::premium(trade.price, trade.size, self.multiplier))
             .unwrap_or(self.premium);
         if let Some(lake) = &self.lake
             && self.lake_error.is_none()
@@ -131,6 +136,7 @@ fn engine(product: FlowProduct, window: u32) -> Result<Engine> {
     let mut config = match product {
         FlowProduct::Spxw => ProductConfig::spxw(),
         FlowProduct::Spy => ProductConfig::spy(),
+        FlowProduct::Es => ProductConfig::es_options()?,
     };
     config.window.strikes_each_side = window;
     let table = ConditionTable::builtin();
@@ -163,7 +169,14 @@ pub fn run(args: &FlowArgs) -> Result<()> {
 async fn run_async(args: &FlowArgs) -> Result<()> {
     let mut source = open_source(&args.source)?;
     let mut engine = engine(args.product, args.window)?;
-    let mut pending = Pending::default();
+    let mut pending = Pending {
+        multiplier: if args.product == FlowProduct::Es {
+            50
+        } else {
+            100
+        },
+        ..Pending::default()
+    };
     let writer = match &args.lake {
         Some(dir) => {
             let lake = Lake::open(dir, LakeConfig::default())

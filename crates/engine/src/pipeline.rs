@@ -21,8 +21,10 @@
 //! Condition codes are turned into a [`PrintTreatment`] by a caller-supplied function (normally
 //! `gammaflow_sources::conditions::ConditionTable`), so the engine stays free of vendor tables.
 
-use gammaflow_model::event::{Conditions, Event, Instrument};
-use gammaflow_model::expiry::{OptionProduct, expiration_instant, year_fraction};
+use gammaflow_model::event::{Conditions, Event, FutureSymbol, Instrument};
+use gammaflow_model::expiry::{
+    OptionProduct, es_option_series, es_option_underlying, expiration_instant, year_fraction,
+};
 use gammaflow_model::{OptionContract, OptionRoot, Price, Size, Ticker, UnixNanos};
 use gammaflow_quant::Model;
 use gammaflow_quant::chain::{ChainAnalysis, ChainConfig};
@@ -51,6 +53,11 @@ pub struct ProductConfig {
     pub dividend_yield: f64,
     /// Half-width of the day's strike grid as a fraction of the first price (0 < x ≤ 0.5).
     pub grid_fraction: f64,
+    /// E-mini S&P options: the 0DTE series' root changes with the date (`E1A`…`E5D`, `EW1`…,
+    /// `EW`, `ES`; `gammaflow_model::expiry::es_option_series`), and so does the underlying
+    /// quarterly future (`es_option_underlying`). `product`, `underlying` and `window.root` are
+    /// then only the starting values; each session sets the day's.
+    pub es_daily: bool,
 }
 
 impl ProductConfig {
@@ -64,6 +71,7 @@ impl ProductConfig {
             model: Model::Bsm,
             dividend_yield: 0.013,
             grid_fraction: 0.10,
+            es_daily: false,
         }
     }
 
@@ -77,7 +85,28 @@ impl ProductConfig {
             model: Model::Bsm,
             dividend_yield: 0.012,
             grid_fraction: 0.10,
+            es_daily: false,
         }
+    }
+
+    /// E-mini S&P 500 options 0DTE on the ES futures: 5-point strikes, multiplier 50, Black-76 on
+    /// the futures price (the day's series and future are chosen per session, see `es_daily`).
+    pub fn es_options() -> Result<Self, EngineError> {
+        let placeholder = FutureSymbol::new("ES", 2025, 12).map_err(|e| EngineError::Config {
+            name: "es_options",
+            value: "ES".to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Self {
+            product: OptionProduct::EsMonThu,
+            underlying: Instrument::Future(placeholder),
+            window: WindowConfig::spx(OptionRoot::ES),
+            multiplier: 50,
+            model: Model::Black76,
+            dividend_yield: 0.0,
+            grid_fraction: 0.10,
+            es_daily: true,
+        })
     }
 }
 
@@ -176,6 +205,8 @@ struct ProductState {
     stale: bool,
     series: FlowSeries,
     check: GreeksCheck,
+    /// For `es_daily` products: the date, its series (product, root) and underlying future.
+    es_day: Option<(Date, OptionProduct, OptionRoot, Instrument)>,
     pending_oi: Vec<(OptionContract, Size)>,
 }
 
@@ -216,6 +247,7 @@ impl Engine {
                 stale: true,
                 series: FlowSeries::default(),
                 check: GreeksCheck::default(),
+                es_day: None,
                 pending_oi: Vec::new(),
             });
         }
@@ -315,11 +347,10 @@ impl Engine {
                 let Instrument::Option(c) = oi.instrument else {
                     return Ok(());
                 };
-                match self
-                    .products
-                    .iter_mut()
-                    .find(|p| p.config.window.root == c.root)
-                {
+                match self.products.iter_mut().find(|p| {
+                    p.window.config().root == c.root
+                        || (p.config.es_daily && c.root.is_futures_option())
+                }) {
                     Some(p) => match p.chain.as_mut() {
                         Some(ch) if ch.spec().expiry == c.expiry => {
                             ch.on_open_interest(&c, oi.contracts);
@@ -376,11 +407,22 @@ impl Engine {
             }
         };
         for p in self.products.iter_mut() {
-            if p.config.underlying != instrument || !price.is_defined() || price.raw() <= 0 {
+            if !price.is_defined() || price.raw() <= 0 {
+                continue;
+            }
+            let underlying = if p.config.es_daily {
+                match es_day(p, date) {
+                    Some((_, _, _, future)) => future,
+                    None => continue,
+                }
+            } else {
+                p.config.underlying
+            };
+            if underlying != instrument {
                 continue;
             }
             if p.session != Some(date) {
-                start_session(p, date, price)?;
+                start_session(p, date, price, sink)?;
                 self.stats.sessions += 1;
             }
             p.spot = Some(price);
@@ -404,6 +446,22 @@ impl Engine {
     }
 }
 
+/// The ES options series of `date` and its underlying future (cached per date); `None` when no
+/// series expires that day or the calendar does not cover it.
+fn es_day(
+    p: &mut ProductState,
+    date: Date,
+) -> Option<(Date, OptionProduct, OptionRoot, Instrument)> {
+    if let Some(day) = p.es_day.filter(|d| d.0 == date) {
+        return Some(day);
+    }
+    let (product, root) = es_option_series(date).ok().flatten()?;
+    let future = es_option_underlying(root, date).ok()?;
+    let day = (date, product, root, Instrument::Future(future));
+    p.es_day = Some(day);
+    Some(day)
+}
+
 /// The product state following `contract`'s chain this session.
 fn product_for<'a>(
     products: &'a mut [ProductState],
@@ -411,7 +469,7 @@ fn product_for<'a>(
 ) -> Option<&'a mut ProductState> {
     products
         .iter_mut()
-        .find(|p| p.config.window.root == contract.root && p.session == Some(contract.expiry))
+        .find(|p| p.window.config().root == contract.root && p.session == Some(contract.expiry))
 }
 
 /// The New York date of `ts` and the UTC nanosecond span of that date (23, 24 or 25 hours).
@@ -437,12 +495,31 @@ fn new_york_day(ts: UnixNanos) -> Result<(Date, u64, u64), EngineError> {
 
 /// Starts the session of `date`: a fresh chain around `price` if `date` is an expiry of the
 /// product, else none (the window still moves, so the UI can show the next expiry later).
-fn start_session(p: &mut ProductState, date: Date, price: Price) -> Result<(), EngineError> {
+fn start_session(
+    p: &mut ProductState,
+    date: Date,
+    price: Price,
+    sink: &mut dyn Sink,
+) -> Result<(), EngineError> {
+    let (product, root) = match (p.config.es_daily, es_day(p, date)) {
+        (true, Some((_, product, root, _))) => (product, root),
+        _ => (p.config.product, p.window.config().root),
+    };
+    if root != p.window.config().root {
+        // A new ES series: leave yesterday's contracts and follow today's root.
+        if !p.window.contracts().is_empty() {
+            sink.unsubscribe(p.window.contracts());
+        }
+        p.window = StrikeWindow::new(WindowConfig {
+            root,
+            ..*p.window.config()
+        })?;
+    }
     p.session = Some(date);
     p.chain = None;
     p.series.clear();
     p.check = GreeksCheck::default();
-    p.expires_at = expiration_instant(p.config.product, date).ok();
+    p.expires_at = expiration_instant(product, date).ok();
     p.pending_oi.retain(|(c, _)| c.expiry == date);
     if p.expires_at.is_none() {
         p.pending_oi.clear();
@@ -457,7 +534,7 @@ fn start_session(p: &mut ProductState, date: Date, price: Price) -> Result<(), E
         return Ok(());
     };
     let spec = ChainSpec {
-        root: p.config.window.root,
+        root,
         expiry: date,
         step,
         low,

@@ -7,8 +7,8 @@ use gammaflow_engine::chain::EnrichedTrade;
 use gammaflow_engine::flow::PrintTreatment;
 use gammaflow_engine::pipeline::{Engine, EngineConfig, ProductConfig, Sink};
 use gammaflow_model::event::{
-    Conditions, Event, ExchangeId, GreeksSnapshot, IndexValue, Instrument, OpenInterest, Quote,
-    Side, Trade,
+    Conditions, Event, ExchangeId, FutureSymbol, GreeksSnapshot, IndexValue, Instrument,
+    OpenInterest, Quote, Side, Trade,
 };
 use gammaflow_model::session::from_new_york;
 use gammaflow_model::{OptionContract, OptionRight, OptionRoot, Price, Size, Ticker, UnixNanos};
@@ -234,4 +234,57 @@ fn a_new_date_starts_a_new_session_and_other_expiries_are_ignored() {
     // The window replaced Monday's contracts by Tuesday's.
     assert!(sink.unsubscribed.iter().all(|c| c.expiry == monday));
     assert_eq!(sink.unsubscribed.len(), 14);
+}
+
+#[test]
+fn es_options_follow_the_day_series_on_its_future() {
+    let monday = date(2025, 6, 9);
+    let tuesday = date(2025, 6, 10);
+    let config = EngineConfig {
+        products: vec![ProductConfig::es_options().unwrap()],
+        rate: 0.043,
+        exposure_interval_ns: 1_000_000_000,
+    };
+    let mut engine = Engine::new(config, Box::new(treat)).unwrap();
+    let mut sink = Recorder::default();
+    let esm5 = Instrument::Future(FutureSymbol::new("ES", 2025, 6).unwrap());
+    let es_trade = |ts: UnixNanos, price: &str| {
+        Event::Trade(Trade {
+            ts_event: ts,
+            ts_recv: ts,
+            instrument: esm5,
+            price: p(price),
+            size: Size::new(1),
+            exchange: ExchangeId(1),
+            conditions: Conditions::EMPTY,
+            sequence: 1,
+            aggressor: Side::Buy,
+        })
+    };
+    // Monday of the second week: the E2A series, on the June future.
+    let e2a = OptionRoot::new("E2A").unwrap();
+    let call = OptionContract::new(e2a, monday, OptionRight::Call, p("6030"));
+    engine
+        .on_event(&es_trade(at(monday, 9, 0), "6031.25"), &mut sink)
+        .unwrap();
+    assert_eq!(engine.window(0).unwrap().config().root, e2a);
+    assert!(sink.subscribed.contains(&call));
+    engine
+        .on_event(&quote(at(monday, 9, 1), call, "14.00", "14.50"), &mut sink)
+        .unwrap();
+    engine
+        .on_event(&trade(at(monday, 9, 2), call, "14.50", 3, &[]), &mut sink)
+        .unwrap();
+    let t = sink.trades.last().unwrap();
+    assert_eq!((t.side, t.contract), (Side::Buy, call));
+    assert!(t.delta > 0.3 && t.delta < 0.7, "{}", t.delta);
+    // Black-76, multiplier 50: the notional is 3 × delta × 50.
+    assert!((t.net_delta_impact - 150.0 * t.delta).abs() < 1e-9);
+    // Tuesday: E2B; Monday's contracts are dropped.
+    engine
+        .on_event(&es_trade(at(tuesday, 9, 0), "6031.25"), &mut sink)
+        .unwrap();
+    assert_eq!(engine.window(0).unwrap().config().root.as_str(), "E2B");
+    assert!(sink.unsubscribed.contains(&call));
+    assert_eq!(engine.stats().sessions, 2);
 }
