@@ -45,7 +45,7 @@ fn the_desk_shows_the_window_around_the_money() {
 }
 
 #[test]
-fn the_desk_writes_every_print_to_the_lake_once() {
+fn the_desk_writes_every_print_to_the_lake_once_and_duckdb_reads_it() {
     let dir = super::support::temp_path("lake");
     let lake = dir.display().to_string();
     let run = gammaflow(&[
@@ -60,14 +60,19 @@ fn the_desk_writes_every_print_to_the_lake_once() {
         &lake,
     ]);
     assert!(run.ok, "{}", run.stderr);
-    let prints: usize = run
+    // `N prints enriched (C contracts, premium P US$); E events`
+    let line = run
         .stderr
         .lines()
-        .find_map(|l| l.strip_suffix(" events"))
-        .and_then(|l| l.split(' ').next())
-        .unwrap()
-        .parse()
+        .find(|l| l.contains("prints enriched"))
         .unwrap();
+    let numbers: Vec<&str> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let prints: usize = numbers[0].parse().unwrap();
+    let contracts: u64 = numbers[1].parse().unwrap();
+    let premium: gammaflow_model::Money = numbers[2].parse().unwrap();
     assert!(prints > 0);
     assert!(
         run.stderr
@@ -79,5 +84,9 @@ fn the_desk_writes_every_print_to_the_lake_once() {
     let rows = gammaflow_store::read_day(&dir, day).unwrap();
     assert_eq!(rows.len(), prints);
     assert!(rows.windows(2).all(|w| w[0].seq < w[1].seq));
+    // DuckDB reads the same lake as it is, with the engine's totals (premium exact).
+    let (rows, size, premium_raw) = super::lake_duckdb::duckdb_totals(&lake);
+    assert_eq!((rows, size), (prints as u64, contracts));
+    assert_eq!(premium_raw, premium.raw());
     std::fs::remove_dir_all(&dir).ok();
 }
