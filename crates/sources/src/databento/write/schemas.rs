@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 
+use dbn::encode::DbnEncodable;
 use dbn::{Metadata, SType, StatMsg, v2};
 use gammaflow_model::event::{Definition, Event, Instrument};
 
@@ -72,6 +73,22 @@ struct Day<'a> {
 }
 
 impl Day<'_> {
+    /// Writes one schema's files of the day (see [`write_schema`]).
+    fn write<'s, R: DbnEncodable>(
+        &self,
+        file: DayFile,
+        finals: &mut Vec<PathBuf>,
+        records: impl Iterator<Item = Result<(R, &'s str), DatabentoError>>,
+        created: &mut Vec<PathBuf>,
+    ) -> Result<(), DatabentoError> {
+        write_schema(
+            &self.files(file, finals),
+            &self.metadata(file),
+            records,
+            created,
+        )
+    }
+
     fn files(&self, file: DayFile, finals: &mut Vec<PathBuf>) -> SchemaFiles {
         let date = self.sym.date();
         let path = |format| file.path(self.dir, date, format);
@@ -146,12 +163,7 @@ fn write_opra(
         Event::Trade(t) => Some(records::trade(sym, ids, i, t)),
         _ => None,
     });
-    write_schema(
-        &day.files(file, finals),
-        &day.metadata(file),
-        records,
-        created,
-    )?;
+    day.write(file, finals, records, created)?;
 
     let file = DayFile::OpraCbbo;
     let keep = |e: &Event| matches!(e, Event::Quote(q) if is_option(&q.instrument));
@@ -160,12 +172,7 @@ fn write_opra(
         Event::Quote(q) => Some(records::option_quote(sym, ids, &mut sides, i, q)),
         _ => None,
     });
-    write_schema(
-        &day.files(file, finals),
-        &day.metadata(file),
-        records,
-        created,
-    )?;
+    day.write(file, finals, records, created)?;
 
     let file = DayFile::OpraStatistics;
     let keep = |e: &Event| matches!(e, Event::OpenInterest(o) if is_option(&o.instrument));
@@ -221,12 +228,7 @@ fn write_glbx(
         }
         _ => None,
     });
-    write_schema(
-        &day.files(file, finals),
-        &day.metadata(file),
-        records,
-        created,
-    )?;
+    day.write(file, finals, records, created)?;
 
     let file = DayFile::GlbxMbp1;
     let keep = |e: &Event| matches!(e, Event::Quote(q) if is_glbx(&q.instrument));
@@ -235,12 +237,7 @@ fn write_glbx(
         Event::Quote(q) => Some(records::future_quote(sym, &mut sides, i, q)),
         _ => None,
     });
-    write_schema(
-        &day.files(file, finals),
-        &day.metadata(file),
-        records,
-        created,
-    )?;
+    day.write(file, finals, records, created)?;
 
     let file = DayFile::GlbxOhlcv1m;
     let (files, metadata) = (day.files(file, finals), day.metadata(file));
