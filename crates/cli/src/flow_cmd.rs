@@ -131,14 +131,15 @@ impl Sink for Pending {
     }
 }
 
-/// The engine with the vendor condition table.
-fn engine(product: FlowProduct, window: u32) -> Result<Engine> {
+/// The engine with the vendor condition table, and the product's contract multiplier.
+fn engine(product: FlowProduct, window: u32) -> Result<(Engine, u32)> {
     let mut config = match product {
         FlowProduct::Spxw => ProductConfig::spxw(),
         FlowProduct::Spy => ProductConfig::spy(),
         FlowProduct::Es => ProductConfig::es_options()?,
     };
     config.window.strikes_each_side = window;
+    let multiplier = config.multiplier;
     let table = ConditionTable::builtin();
     let treat = move |c: &Conditions| {
         let t = table.treatment(c);
@@ -154,7 +155,7 @@ fn engine(product: FlowProduct, window: u32) -> Result<Engine> {
         products: vec![config],
         ..EngineConfig::default()
     };
-    Ok(Engine::new(config, Box::new(treat))?)
+    Ok((Engine::new(config, Box::new(treat))?, multiplier))
 }
 
 /// Runs the desk.
@@ -168,13 +169,9 @@ pub fn run(args: &FlowArgs) -> Result<()> {
 
 async fn run_async(args: &FlowArgs) -> Result<()> {
     let mut source = open_source(&args.source)?;
-    let mut engine = engine(args.product, args.window)?;
+    let (mut engine, multiplier) = engine(args.product, args.window)?;
     let mut pending = Pending {
-        multiplier: if args.product == FlowProduct::Es {
-            50
-        } else {
-            100
-        },
+        multiplier,
         ..Pending::default()
     };
     let writer = match &args.lake {
