@@ -12,8 +12,11 @@
 //!
 //! With `--lake DIR`, every enriched print is also written to the Parquet lake under `DIR`
 //! (`gammaflow_store`: write-ahead log, then `raw/flow/year=…/month=…/day=…/part-….parquet`),
-//! through the store's writer thread so the engine never waits on the disk; the lake is flushed and
-//! closed at the end, and its counters are printed.
+//! through the store's writer thread so the engine never waits on the disk; so is a chain snapshot
+//! of the product at every minute boundary of event time (`gammaflow_store::chain_snapshot`, taken
+//! before the first event at or after the next whole minute is applied, stamped with that minute;
+//! `raw/chain/…`). The lake is flushed and closed at the end, each day's files of both tables are
+//! compacted, and its counters are printed.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -30,7 +33,8 @@ use gammaflow_model::event::{Conditions, Event};
 use gammaflow_model::{Money, OptionContract, OptionRight, UnixNanos};
 use gammaflow_sources::conditions::ConditionTable;
 use gammaflow_store::{
-    CompactConfig, FlowRow, Lake, LakeConfig, LakeSender, LakeWriter, StoreError, compact_day,
+    CompactConfig, FlowRow, Lake, LakeConfig, LakeSender, LakeWriter, StoreError, chain_snapshot,
+    compact_chain_day, compact_day,
 };
 use jiff::civil::{Date, Time};
 
@@ -94,6 +98,8 @@ struct Pending {
     lake_error: Option<StoreError>,
     /// New York dates of the prints sent to the lake (compacted at the end).
     lake_days: BTreeSet<Date>,
+    /// New York dates of the chain snapshots sent to the lake (compacted at the end).
+    chain_days: BTreeSet<Date>,
     /// Contracts of all enriched prints.
     contracts: u64,
     /// Premium of all enriched prints (price × size × multiplier), exact.
@@ -186,6 +192,8 @@ async fn run_async(args: &FlowArgs) -> Result<()> {
     };
     let mut last_print = Instant::now();
     let mut now = UnixNanos(0);
+    // The next whole minute of event time at which the lake gets a chain snapshot.
+    let mut next_snapshot: Option<u64> = None;
     let mut stop_at: Option<UnixNanos> = None;
     let mut out = std::io::stdout().lock();
     loop {
@@ -207,6 +215,9 @@ async fn run_async(args: &FlowArgs) -> Result<()> {
             if now >= stop {
                 break;
             }
+        }
+        if pending.lake.is_some() {
+            snapshot_if_due(&mut engine, &mut pending, now, &mut next_snapshot)?;
         }
         engine.on_event(&event, &mut pending)?;
         if let Some(e) = pending.lake_error.take() {
@@ -234,11 +245,19 @@ async fn run_async(args: &FlowArgs) -> Result<()> {
             "lake: {} rows accepted, {} persisted in {} files",
             stats.rows_accepted, stats.rows_persisted, stats.files
         );
+        eprintln!(
+            "lake chain: {} snapshot rows accepted, {} persisted in {} files",
+            stats.chain_rows_accepted, stats.chain_rows_persisted, stats.chain_files
+        );
         // The session is over: merge each day's small part files into large ones.
         if let Some(root) = &args.lake {
             for day in &pending.lake_days {
                 compact_day(root, *day, &CompactConfig::default())
                     .with_context(|| format!("cannot compact the lake's {day}"))?;
+            }
+            for day in &pending.chain_days {
+                compact_chain_day(root, *day, &CompactConfig::default())
+                    .with_context(|| format!("cannot compact the lake's chain {day}"))?;
             }
         }
     }
@@ -249,6 +268,39 @@ async fn run_async(args: &FlowArgs) -> Result<()> {
         pending.premium,
         engine.stats().events
     );
+    Ok(())
+}
+
+/// Nanoseconds per minute.
+const MINUTE_NS: u64 = 60_000_000_000;
+
+/// Sends the product's chain snapshot to the lake when event time `now` has reached the next
+/// whole minute (the snapshot is stamped with the minute `now` falls in, and taken before the
+/// event at `now` is applied). The first event only sets the first minute to wait for.
+fn snapshot_if_due(
+    engine: &mut Engine,
+    pending: &mut Pending,
+    now: UnixNanos,
+    next: &mut Option<u64>,
+) -> Result<()> {
+    let due = *next.get_or_insert((now.0 / MINUTE_NS + 1) * MINUTE_NS);
+    if now.0 < due {
+        return Ok(());
+    }
+    let minute = UnixNanos(now.0 / MINUTE_NS * MINUTE_NS);
+    *next = Some(minute.0 + MINUTE_NS);
+    let rows = chain_snapshot(engine, 0, minute)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if let Ok(zoned) = gammaflow_model::session::to_new_york(minute) {
+        pending.chain_days.insert(zoned.date());
+    }
+    if let Some(lake) = &pending.lake
+        && let Err(e) = lake.send_chain(rows)
+    {
+        pending.lake_error = Some(e);
+    }
     Ok(())
 }
 

@@ -288,6 +288,18 @@ impl Engine {
         Ok(p.chain.as_ref().and_then(ChainState::exposures))
     }
 
+    /// The last underlying price of product `index` and its event time; `None` before the
+    /// product's first price.
+    pub fn spot(&self, index: usize) -> Option<(Price, UnixNanos)> {
+        let p = self.products.get(index)?;
+        p.spot.map(|s| (s, p.spot_at))
+    }
+
+    /// Number of products followed (indices `0..products()`, config order).
+    pub fn products(&self) -> usize {
+        self.products.len()
+    }
+
     /// The window of product `index`.
     pub fn window(&self, index: usize) -> Option<&StrikeWindow> {
         self.products.get(index).map(|p| &p.window)

@@ -30,6 +30,9 @@ impl Pacing {
 pub struct Pacer {
     pacing: Pacing,
     origin: Option<(UnixNanos, Instant)>,
+    /// Events stamped before this are released at once (fast-forward); pacing starts at the
+    /// first event at or after it.
+    start: UnixNanos,
 }
 
 impl Pacer {
@@ -38,7 +41,16 @@ impl Pacer {
         Self {
             pacing,
             origin: None,
+            start: UnixNanos(0),
         }
+    }
+
+    /// Releases every event stamped before `start` at once and paces from the first one at or
+    /// after it: a replay or a simulated day fast-forwards to, say, the cash open and then runs at
+    /// the chosen speed.
+    pub fn starting_at(mut self, start: UnixNanos) -> Self {
+        self.start = start;
+        self
     }
 
     /// The tokio instant at which an event stamped `ts_recv` is due (`None`: release now). `now`
@@ -48,7 +60,7 @@ impl Pacer {
         let Pacing::Speed(speed) = self.pacing else {
             return None;
         };
-        if !(speed > 0.0 && speed.is_finite()) {
+        if !(speed > 0.0 && speed.is_finite()) || ts_recv < self.start {
             return None;
         }
         let (first_ts, start) = *self.origin.get_or_insert((ts_recv, now));
@@ -80,6 +92,20 @@ mod tests {
         assert_eq!(p.due(UnixNanos(1), now), Some(now));
         let mut fast = Pacer::new(Pacing::AsFastAsPossible);
         assert_eq!(fast.due(UnixNanos(1), now), None);
+    }
+
+    #[test]
+    fn events_before_the_start_are_released_at_once() {
+        let now = Instant::now();
+        let mut p = Pacer::new(Pacing::REAL_TIME).starting_at(UnixNanos(10_000_000_000));
+        assert_eq!(p.due(UnixNanos(1_000_000_000), now), None);
+        assert_eq!(p.due(UnixNanos(9_999_999_999), now), None);
+        let later = now + Duration::from_secs(7);
+        assert_eq!(p.due(UnixNanos(10_000_000_000), later), Some(later));
+        assert_eq!(
+            p.due(UnixNanos(12_000_000_000), later),
+            Some(later + Duration::from_secs(2))
+        );
     }
 
     #[tokio::test(start_paused = true)]

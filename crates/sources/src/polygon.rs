@@ -6,7 +6,14 @@
 //! * [`PolygonSource`]: the live [`crate::Source`], one WebSocket connection per market (`options`
 //!   for subscribed contracts, `indices` for `V.I:SPX`, `stocks` for SPY), with authentication,
 //!   runtime subscription under the 1,000-contract limit, heartbeat, reconnect with jittered
-//!   backoff, re-subscription and per-contract [`GapStats`].
+//!   backoff, re-subscription and per-contract [`GapStats`]. Beside the WebSockets it **polls the
+//!   REST option-chain snapshot** every [`PolygonConfig::snapshot_interval`] (default 60 s,
+//!   `POLYGON_SNAPSHOT_SECONDS`, `None`/0 disables): one request (all pages) per underlying of
+//!   the subscribed contracts, filtered to their expiration and strike range
+//!   ([`SnapshotFilter`]), under the REST rate limiter. The vendor's IV and Greeks of the
+//!   contracts still subscribed join the stream as [`gammaflow_model::event::Event::Greeks`]
+//!   (model units, `ts_recv` from the source's clock), a cross-check for locally computed Greeks;
+//!   a failed snapshot is one `Err` item, retried at the next interval.
 //! * [`RestClient`]: option-chain snapshots with pagination, and the condition and exchange
 //!   reference lists (cached), behind a token-bucket rate limiter with retries on 429/5xx.
 //!
@@ -62,13 +69,15 @@ mod decode;
 mod error;
 pub mod gaps;
 mod json;
+mod poll;
 mod rest;
 mod source;
 mod ws;
 
 pub use config::{
-    API_KEY_VARS, ApiKey, Backoff, BackoffConfig, Clock, DEFAULT_REST_BASE, DEFAULT_WS_BASE,
-    DELAYED_WS_BASE, MAX_CONTRACTS_PER_CONNECTION, PolygonConfig, SystemClock,
+    API_KEY_VARS, ApiKey, Backoff, BackoffConfig, Clock, DEFAULT_REST_BASE,
+    DEFAULT_SNAPSHOT_INTERVAL, DEFAULT_WS_BASE, DELAYED_WS_BASE, MAX_CONTRACTS_PER_CONNECTION,
+    PolygonConfig, SNAPSHOT_SECONDS_VARS, SystemClock,
 };
 pub use decode::{
     FRAME_EXCERPT_CHARS, Message, Status, StatusKind, decode_frame, decode_frame_into,
@@ -76,7 +85,7 @@ pub use decode::{
 pub use error::PolygonError;
 pub use gaps::{GapStats, GapTracker};
 pub use rest::{
-    ChainSnapshot, ExchangeInfo, RateLimit, RestClient, RestConfig, SnapshotContract, SnapshotPage,
-    parse_snapshot_page,
+    ChainSnapshot, ExchangeInfo, RateLimit, RestClient, RestConfig, SnapshotContract,
+    SnapshotFilter, SnapshotPage, parse_snapshot_page,
 };
 pub use source::PolygonSource;

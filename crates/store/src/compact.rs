@@ -8,6 +8,8 @@
 //! `*.tmp`, `fsync`ed and renamed; only when all are in place are the inputs removed. A crash at any
 //! point leaves every row visible exactly once: an input whose range lies inside a new file's range
 //! is hidden by the visibility rule (see [`crate::layout`]) and removed by the next compaction.
+//!
+//! [`compact_chain_day`] does the same for the chain snapshot table.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -16,10 +18,8 @@ use jiff::civil::Date;
 
 use crate::StoreError;
 use crate::fsutil::{remove_file, sync_dir};
-use crate::layout::{PartFile, all_files_in, day_dir, part_name, split_visible};
-use crate::parquet_io::FlowFileWriter;
-use crate::parquet_io::read_flow_file;
-use crate::row::StoredRow;
+use crate::layout::{PartFile, all_files_in, part_name, split_visible, table_day_dir};
+use crate::table::{ChainTable, FlowTable, Table};
 
 /// Compaction settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +64,25 @@ pub fn compact_day(
     date: Date,
     config: &CompactConfig,
 ) -> Result<CompactReport, StoreError> {
-    let dir = day_dir(root, date);
+    compact_table_day::<FlowTable>(root, date, config)
+}
+
+/// [`compact_day`] for the chain snapshot files of New York day `date` (`raw/chain`).
+pub fn compact_chain_day(
+    root: &Path,
+    date: Date,
+    config: &CompactConfig,
+) -> Result<CompactReport, StoreError> {
+    compact_table_day::<ChainTable>(root, date, config)
+}
+
+/// Compacts one table's day.
+fn compact_table_day<T: Table>(
+    root: &Path,
+    date: Date,
+    config: &CompactConfig,
+) -> Result<CompactReport, StoreError> {
+    let dir = table_day_dir::<T>(root, date);
     let mut report = CompactReport::default();
     let (visible, covered) = split_visible(all_files_in(&dir)?);
     for f in &covered {
@@ -86,7 +104,7 @@ pub fn compact_day(
         let name = part_name(first.first_seq, last.last_seq);
         let path = dir.join(&name);
         let tmp = dir.join(format!("{name}.tmp"));
-        let rows = merge_chunk(chunk, &tmp, &path, config).inspect_err(|_| {
+        let rows = merge_chunk::<T>(chunk, &tmp, &path, config).inspect_err(|_| {
             // Best effort: a leftover *.tmp is never read and is removed at the next open.
             let _ = std::fs::remove_file(&tmp);
         })?;
@@ -139,7 +157,7 @@ fn plan(files: &[PartFile], target: u64) -> Vec<Vec<PartFile>> {
 /// Streams the rows of a chunk's files, checked to be in strictly increasing sequence order and
 /// inside each file's range, into `tmp` in row groups of `row_group_rows`; `fsync`s and renames it
 /// to `path`. Holds one input file and one row group in memory. Returns the rows written.
-fn merge_chunk(
+fn merge_chunk<T: Table>(
     chunk: &[PartFile],
     tmp: &Path,
     path: &Path,
@@ -148,26 +166,23 @@ fn merge_chunk(
     let group_rows = config.row_group_rows.max(1);
     let file = File::create(tmp).map_err(StoreError::io("create", tmp))?;
     let mut writer =
-        FlowFileWriter::new(file, config.zstd_level).map_err(StoreError::parquet(tmp, "start"))?;
-    let mut pending: Vec<StoredRow> = Vec::with_capacity(group_rows);
+        T::start(file, config.zstd_level).map_err(StoreError::parquet(tmp, "start"))?;
+    let mut pending: Vec<T::Stored> = Vec::with_capacity(group_rows);
     let mut prev: Option<u64> = None;
     let mut total = 0u64;
     for f in chunk {
-        for r in read_flow_file(&f.path)? {
-            if prev.is_some_and(|p| r.seq <= p) || r.seq < f.first_seq || r.seq > f.last_seq {
+        for r in T::read_file(&f.path)? {
+            let seq = T::seq(&r);
+            if prev.is_some_and(|p| seq <= p) || seq < f.first_seq || seq > f.last_seq {
                 return Err(StoreError::Parquet {
                     path: f.path.clone(),
-                    reason: format!(
-                        "row seq {} out of order or outside the file name's range",
-                        r.seq
-                    ),
+                    reason: format!("row seq {seq} out of order or outside the file name's range"),
                 });
             }
-            prev = Some(r.seq);
+            prev = Some(seq);
             pending.push(r);
             if pending.len() == group_rows {
-                writer
-                    .write_group(&pending)
+                T::write_group(&mut writer, &pending)
                     .map_err(StoreError::parquet(tmp, "write row group"))?;
                 total += pending.len() as u64;
                 pending.clear();
@@ -175,14 +190,11 @@ fn merge_chunk(
         }
     }
     if !pending.is_empty() {
-        writer
-            .write_group(&pending)
+        T::write_group(&mut writer, &pending)
             .map_err(StoreError::parquet(tmp, "write row group"))?;
         total += pending.len() as u64;
     }
-    writer
-        .finish()
-        .map_err(StoreError::parquet(tmp, "finish"))?;
+    T::finish(writer).map_err(StoreError::parquet(tmp, "finish"))?;
     std::fs::rename(tmp, path).map_err(StoreError::io("rename into place", tmp))?;
     Ok(total)
 }

@@ -1,8 +1,9 @@
 //! Where files live in the lake, and which of them a reader should see.
 //!
 //! `root/raw/flow/year=YYYY/month=MM/day=DD/part-<first_seq>-<last_seq>.parquet` (sequence numbers
-//! zero-padded to 12 digits, so names sort by sequence). Every file holds the rows of one New York
-//! day whose sequence numbers lie in its name's range, in sequence order.
+//! zero-padded to 12 digits, so names sort by sequence), and the same under `root/raw/chain` for
+//! the chain snapshots (whose sequence numbers are a space of their own). Every file holds the rows
+//! of one New York day whose sequence numbers lie in its name's range, in sequence order.
 //!
 //! **Visibility rule.** A file whose range lies inside another file's range in the same day
 //! directory is a leftover (its rows are in the larger file: a compaction was interrupted before it
@@ -15,9 +16,10 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::StoreError;
+use crate::chain_row::StoredChainRow;
 use crate::fsutil::list_dir;
-use crate::parquet_io::read_flow_file;
 use crate::row::StoredRow;
+use crate::table::{ChainTable, FlowTable, Table};
 
 /// One Parquet file of the lake.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,17 +43,27 @@ impl PartFile {
     }
 }
 
-/// `root/raw/flow`.
-pub(crate) fn flow_dir(root: &Path) -> PathBuf {
-    root.join("raw").join("flow")
+/// `root/raw/<table>`.
+pub(crate) fn table_dir<T: Table>(root: &Path) -> PathBuf {
+    root.join("raw").join(T::DIR)
+}
+
+/// `root/raw/<table>/year=YYYY/month=MM/day=DD` for a New York date.
+pub(crate) fn table_day_dir<T: Table>(root: &Path, date: Date) -> PathBuf {
+    table_dir::<T>(root)
+        .join(format!("year={:04}", date.year()))
+        .join(format!("month={:02}", date.month()))
+        .join(format!("day={:02}", date.day()))
 }
 
 /// `root/raw/flow/year=YYYY/month=MM/day=DD` for a New York date.
 pub fn day_dir(root: &Path, date: Date) -> PathBuf {
-    flow_dir(root)
-        .join(format!("year={:04}", date.year()))
-        .join(format!("month={:02}", date.month()))
-        .join(format!("day={:02}", date.day()))
+    table_day_dir::<FlowTable>(root, date)
+}
+
+/// `root/raw/chain/year=YYYY/month=MM/day=DD` for a New York date.
+pub fn chain_day_dir(root: &Path, date: Date) -> PathBuf {
+    table_day_dir::<ChainTable>(root, date)
 }
 
 /// `part-<first>-<last>.parquet`.
@@ -114,20 +126,36 @@ pub fn day_files(root: &Path, date: Date) -> Result<Vec<PartFile>, StoreError> {
     Ok(split_visible(all_files_in(&day_dir(root, date))?).0)
 }
 
-/// Every row of a New York day from its visible files, in sequence order.
-pub fn read_day(root: &Path, date: Date) -> Result<Vec<StoredRow>, StoreError> {
+/// The visible chain files of a New York day, in sequence order (see the module docs).
+pub fn chain_day_files(root: &Path, date: Date) -> Result<Vec<PartFile>, StoreError> {
+    Ok(split_visible(all_files_in(&chain_day_dir(root, date))?).0)
+}
+
+/// Every row of a table's New York day from its visible files, in sequence order.
+fn read_table_day<T: Table>(root: &Path, date: Date) -> Result<Vec<T::Stored>, StoreError> {
     let mut rows = Vec::new();
-    for f in day_files(root, date)? {
-        rows.extend(read_flow_file(&f.path)?);
+    for f in split_visible(all_files_in(&table_day_dir::<T>(root, date))?).0 {
+        rows.extend(T::read_file(&f.path)?);
     }
     Ok(rows)
 }
 
-/// Every `year=/month=/day=` directory under `root/raw/flow`, sorted.
-pub(crate) fn all_day_dirs(root: &Path) -> Result<Vec<PathBuf>, StoreError> {
+/// Every row of a New York day from its visible files, in sequence order.
+pub fn read_day(root: &Path, date: Date) -> Result<Vec<StoredRow>, StoreError> {
+    read_table_day::<FlowTable>(root, date)
+}
+
+/// Every chain snapshot row of a New York day from its visible files, in sequence order
+/// (snapshot after snapshot, each in strike order).
+pub fn read_chain_day(root: &Path, date: Date) -> Result<Vec<StoredChainRow>, StoreError> {
+    read_table_day::<ChainTable>(root, date)
+}
+
+/// Every `year=/month=/day=` directory under `root/raw/<table>`, sorted.
+pub(crate) fn all_day_dirs<T: Table>(root: &Path) -> Result<Vec<PathBuf>, StoreError> {
     let mut out = Vec::new();
-    let flow = flow_dir(root);
-    for (y, ypath) in list_dir(&flow)? {
+    let top = table_dir::<T>(root);
+    for (y, ypath) in list_dir(&top)? {
         if !y.starts_with("year=") || !ypath.is_dir() {
             continue;
         }

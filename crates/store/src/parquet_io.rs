@@ -2,23 +2,14 @@
 
 use std::fs::File;
 use std::path::Path;
-use std::sync::Arc;
 
 use gammaflow_model::event::{Conditions, ExchangeId};
 use gammaflow_model::{OptionContract, Price, Size, UnixNanos};
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
-use parquet::column::writer::ColumnWriter;
-use parquet::data_type::{ByteArray, DataType};
+use parquet::data_type::ByteArray;
 use parquet::errors::ParquetError;
-use parquet::file::properties::{WriterProperties, WriterVersion};
-use parquet::file::reader::{FileReader, RowGroupReader};
-use parquet::file::serialized_reader::SerializedFileReader;
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::parser::parse_message_type;
-use parquet::schema::types::Type;
 
 use crate::StoreError;
+use crate::columns::{Column, TableFileWriter, read_table_file, row_count_hint, utf8};
 use crate::row::{FlowRow, StoredRow, date_to_days, days_to_date, side_code, side_from_code};
 
 /// The Parquet message type of a flow file (the column table in the crate docs explains it).
@@ -69,67 +60,27 @@ pub(crate) const COLUMNS: [&str; 20] = [
     "seq",
 ];
 
-/// One column's values for a row group.
-enum Column {
-    Bool(Vec<bool>),
-    I32(Vec<i32>),
-    I64(Vec<i64>),
-    /// Non-null values and one definition level per row (0 = null).
-    OptF64(Vec<f64>, Vec<i16>),
-    Str(Vec<ByteArray>),
-}
-
-/// The parsed schema.
-fn schema() -> Result<Arc<Type>, ParquetError> {
-    parse_message_type(FLOW_SCHEMA).map(Arc::new)
-}
-
-/// Writer settings: zstd at `level`, Parquet 2 pages, statistics on.
-fn properties(level: i32) -> Result<Arc<WriterProperties>, ParquetError> {
-    Ok(Arc::new(
-        WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(level)?))
-            .set_writer_version(WriterVersion::PARQUET_2_0)
-            .set_created_by(format!("gammaflow-store {}", env!("CARGO_PKG_VERSION")))
-            .build(),
-    ))
-}
-
 /// A flow file being written: row groups are added one at a time, then it is finished.
 pub(crate) struct FlowFileWriter {
-    inner: SerializedFileWriter<File>,
+    inner: TableFileWriter,
 }
 
 impl FlowFileWriter {
     /// Starts a flow file on `file` with zstd `level`.
     pub(crate) fn new(file: File, level: i32) -> Result<Self, ParquetError> {
         Ok(Self {
-            inner: SerializedFileWriter::new(file, schema()?, properties(level)?)?,
+            inner: TableFileWriter::new(file, FLOW_SCHEMA, &COLUMNS, level)?,
         })
     }
 
     /// Writes `rows` as one row group.
     pub(crate) fn write_group(&mut self, rows: &[StoredRow]) -> Result<(), ParquetError> {
-        let columns = to_columns(rows)?;
-        let mut group = self.inner.next_row_group()?;
-        for (i, data) in columns.iter().enumerate() {
-            let Some(mut col) = group.next_column()? else {
-                return Err(ParquetError::General(format!(
-                    "schema ends before column {i}"
-                )));
-            };
-            write_column(col.untyped(), data, COLUMNS[i])?;
-            col.close()?;
-        }
-        group.close()?;
-        Ok(())
+        self.inner.write_columns(&to_columns(rows)?)
     }
 
     /// Writes the footer and `fsync`s the file.
-    pub(crate) fn finish(mut self) -> Result<(), ParquetError> {
-        self.inner.finish()?;
-        self.inner.inner().sync_all()?;
-        Ok(())
+    pub(crate) fn finish(self) -> Result<(), ParquetError> {
+        self.inner.finish()
     }
 }
 
@@ -199,101 +150,14 @@ fn join_codes(conditions: &Conditions) -> String {
     codes.join(",")
 }
 
-/// Writes one column's values with the matching typed writer.
-fn write_column(
-    writer: &mut ColumnWriter<'_>,
-    data: &Column,
-    name: &str,
-) -> Result<(), ParquetError> {
-    let written = match (writer, data) {
-        (ColumnWriter::BoolColumnWriter(w), Column::Bool(v)) => w.write_batch(v, None, None),
-        (ColumnWriter::Int32ColumnWriter(w), Column::I32(v)) => w.write_batch(v, None, None),
-        (ColumnWriter::Int64ColumnWriter(w), Column::I64(v)) => w.write_batch(v, None, None),
-        (ColumnWriter::DoubleColumnWriter(w), Column::OptF64(v, d)) => {
-            w.write_batch(v, Some(d), None)
-        }
-        (ColumnWriter::ByteArrayColumnWriter(w), Column::Str(v)) => w.write_batch(v, None, None),
-        _ => Err(ParquetError::General(format!(
-            "column {name}: physical type does not match the data"
-        ))),
-    };
-    written.map(|_| ())
-}
-
 /// Reads every row of a flow file, in file order. Errors name the file, and the row group or
 /// row where a value is bad.
 pub fn read_flow_file(path: &Path) -> Result<Vec<StoredRow>, StoreError> {
-    let file = File::open(path).map_err(StoreError::io("open", path))?;
-    let reader = SerializedFileReader::new(file).map_err(StoreError::parquet(path, "open"))?;
-    let schema = reader.metadata().file_metadata().schema_descr();
-    let names: Vec<&str> = schema.columns().iter().map(|c| c.name()).collect();
-    if names != COLUMNS {
-        return Err(StoreError::Parquet {
-            path: path.to_path_buf(),
-            reason: format!("not a flow file: columns {names:?}"),
-        });
-    }
-    let mut out = Vec::with_capacity(reader.metadata().file_metadata().num_rows().max(0) as usize);
-    for g in 0..reader.num_row_groups() {
-        let context = format!("row group {g}");
-        let group = reader
-            .get_row_group(g)
-            .map_err(StoreError::parquet(path, &context))?;
-        let n = group.metadata().num_rows().max(0) as usize;
-        let mut columns = Vec::with_capacity(COLUMNS.len());
-        for (i, name) in COLUMNS.iter().enumerate() {
-            let col = read_column(group.as_ref(), i, n).map_err(StoreError::parquet(
-                path,
-                &format!("{context}, column {name}"),
-            ))?;
-            columns.push(col);
-        }
-        assemble(&columns, n, &mut out).map_err(|reason| StoreError::Parquet {
-            path: path.to_path_buf(),
-            reason: format!("{context}: {reason}"),
-        })?;
-    }
+    let mut out = Vec::with_capacity(row_count_hint(path));
+    read_table_file(path, &COLUMNS, "flow", |columns, n| {
+        assemble(columns, n, &mut out)
+    })?;
     Ok(out)
-}
-
-/// Reads `n` records of column `i`.
-fn read_column(group: &dyn RowGroupReader, i: usize, n: usize) -> Result<Column, ParquetError> {
-    Ok(match group.get_column_reader(i)? {
-        ColumnReader::BoolColumnReader(mut r) => Column::Bool(read_all(&mut r, n, None)?),
-        ColumnReader::Int32ColumnReader(mut r) => Column::I32(read_all(&mut r, n, None)?),
-        ColumnReader::Int64ColumnReader(mut r) => Column::I64(read_all(&mut r, n, None)?),
-        ColumnReader::DoubleColumnReader(mut r) => {
-            let mut defs = Vec::with_capacity(n);
-            let values = read_all(&mut r, n, Some(&mut defs))?;
-            Column::OptF64(values, defs)
-        }
-        ColumnReader::ByteArrayColumnReader(mut r) => Column::Str(read_all(&mut r, n, None)?),
-        _ => return Err(ParquetError::General("unexpected physical type".to_owned())),
-    })
-}
-
-/// Reads exactly `n` records into a vector (and their definition levels into `defs`).
-fn read_all<T: DataType>(
-    reader: &mut ColumnReaderImpl<T>,
-    n: usize,
-    mut defs: Option<&mut Vec<i16>>,
-) -> Result<Vec<T::T>, ParquetError> {
-    let mut values = Vec::with_capacity(n);
-    let mut total = 0;
-    while total < n {
-        let (records, _, _) =
-            reader.read_records(n - total, defs.as_deref_mut(), None, &mut values)?;
-        if records == 0 {
-            break;
-        }
-        total += records;
-    }
-    if total != n {
-        return Err(ParquetError::General(format!(
-            "{total} of {n} records present"
-        )));
-    }
-    Ok(values)
 }
 
 /// Typed views of the columns, checked once per row group.
@@ -408,9 +272,4 @@ fn assemble<'a>(columns: &'a [Column], n: usize, out: &mut Vec<StoredRow>) -> Re
         });
     }
     Ok(())
-}
-
-/// The text of `col[i]`, if it is UTF-8.
-fn utf8(col: &[ByteArray], i: usize) -> Option<&str> {
-    col.get(i).and_then(|v| v.as_utf8().ok())
 }

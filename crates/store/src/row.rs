@@ -254,14 +254,23 @@ pub(crate) struct DayCache {
 impl DayCache {
     /// The New York day of `row.ts_event`.
     pub(crate) fn day_of(&mut self, row: &FlowRow) -> Result<Date, StoreError> {
-        let t = row.ts_event.0;
+        self.day_of_ts(row.ts_event, || row.new_york_day())
+    }
+
+    /// The New York day of `ts`, `convert` computing it on a cache miss.
+    pub(crate) fn day_of_ts(
+        &mut self,
+        ts: UnixNanos,
+        convert: impl FnOnce() -> Result<Date, StoreError>,
+    ) -> Result<Date, StoreError> {
+        let t = ts.0;
         if let Some((start, end, day)) = self.span
             && start <= t
             && t < end
         {
             return Ok(day);
         }
-        let day = row.new_york_day()?;
+        let day = convert()?;
         // Without bounds (a conversion error) the next row simply converts again.
         self.span = day_bounds(day).map(|(start, end)| (start, end, day));
         Ok(day)
@@ -280,12 +289,13 @@ fn day_bounds(day: Date) -> Option<(u64, u64)> {
 }
 
 /// A bounds-checked little-endian cursor.
-struct Reader<'a> {
-    buf: &'a [u8],
+pub(crate) struct Reader<'a> {
+    /// The bytes not yet read.
+    pub(crate) buf: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
+    pub(crate) fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
         if self.buf.len() < n {
             return Err(format!("payload ends inside {what}"));
         }
@@ -294,25 +304,25 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N], String> {
+    pub(crate) fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N], String> {
         let mut a = [0u8; N];
         a.copy_from_slice(self.take(N, what)?);
         Ok(a)
     }
 
-    fn u8(&mut self, what: &str) -> Result<u8, String> {
+    pub(crate) fn u8(&mut self, what: &str) -> Result<u8, String> {
         Ok(self.array::<1>(what)?[0])
     }
 
-    fn u16(&mut self, what: &str) -> Result<u16, String> {
+    pub(crate) fn u16(&mut self, what: &str) -> Result<u16, String> {
         Ok(u16::from_le_bytes(self.array(what)?))
     }
 
-    fn u32(&mut self, what: &str) -> Result<u32, String> {
+    pub(crate) fn u32(&mut self, what: &str) -> Result<u32, String> {
         Ok(u32::from_le_bytes(self.array(what)?))
     }
 
-    fn u64(&mut self, what: &str) -> Result<u64, String> {
+    pub(crate) fn u64(&mut self, what: &str) -> Result<u64, String> {
         Ok(u64::from_le_bytes(self.array(what)?))
     }
 }

@@ -1,8 +1,10 @@
 //! Integration tests of the lake: round trips, flush triggers, WAL damage, crash recovery,
-//! compaction and the writer thread. Every test works in its own directory under the system
-//! temp dir, removed at the end.
+//! compaction, the writer thread and the chain snapshot table. Every test works in its own
+//! directory under the system temp dir, removed at the end.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "store/chain.rs"]
+mod chain;
 #[path = "store/common.rs"]
 mod common;
 #[path = "store/compaction.rs"]

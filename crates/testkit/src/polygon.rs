@@ -13,7 +13,10 @@
 //! REST: `GET` with `apiKey` checked (401 otherwise); each configured path serves a list of pages,
 //! page `i + 1` linked from page `i` by a `next_url` with a `cursor` (as the vendor does, without
 //! the key); the first requests can be answered with scripted statuses (429, 5xx) and an optional
-//! `Retry-After`. Requests are recorded (path and query, key included: the fake is the vendor).
+//! `Retry-After`. On `/v3/snapshot/options/…` the vendor's filters `expiration_date`,
+//! `strike_price` (exact, `.gt`, `.gte`, `.lt`, `.lte`) and `contract_type` are applied to each
+//! page's results (judged by `details.ticker`) and carried on in `next_url`. Requests are recorded
+//! (path and query, key included: the fake is the vendor); [`Log::requests_to`] counts them.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -123,6 +126,15 @@ impl Log {
                 }
                 Some((r.connection, v.get("params")?.as_str()?.to_owned()))
             })
+            .collect()
+    }
+
+    /// The REST request targets (path and query) whose path is `path`, in arrival order.
+    pub fn requests_to(&self, path: &str) -> Vec<&str> {
+        self.http_requests
+            .iter()
+            .filter(|t| t.split_once('?').map_or(t.as_str(), |(p, _)| p) == path)
+            .map(String::as_str)
             .collect()
     }
 

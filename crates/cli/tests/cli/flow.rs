@@ -88,5 +88,32 @@ fn the_desk_writes_every_print_to_the_lake_once_and_duckdb_reads_it() {
     let (rows, size, premium_raw) = super::lake_duckdb::duckdb_totals(&lake);
     assert_eq!((rows, size), (prints as u64, contracts));
     assert_eq!(premium_raw, premium.raw());
+    // Chain snapshots, one per minute from the first whole minute on: all accepted rows
+    // persisted, compacted to one file, read back in Rust and in DuckDB alike.
+    let chain = gammaflow_store::read_chain_day(&dir, day).unwrap();
+    assert!(!chain.is_empty());
+    assert!(run.stderr.contains(&format!(
+        "{n} snapshot rows accepted, {n} persisted",
+        n = chain.len()
+    )));
+    assert_eq!(
+        gammaflow_store::chain_day_files(&dir, day).unwrap().len(),
+        1
+    );
+    let minutes: std::collections::BTreeSet<u64> = chain.iter().map(|r| r.row.ts.0).collect();
+    assert!(minutes.iter().all(|t| t % 60_000_000_000 == 0));
+    let rust_volume: u64 = chain.iter().map(|r| r.row.volume).sum();
+    let rust_premium =
+        gammaflow_model::Money::checked_sum(chain.iter().map(|r| r.row.premium)).unwrap();
+    let duck = super::lake_duckdb::duckdb_chain_totals(&lake);
+    assert_eq!(
+        (duck.rows, duck.minutes, duck.volume),
+        (chain.len() as u64, minutes.len() as u64, rust_volume)
+    );
+    assert_eq!(
+        duck.premium.parse::<gammaflow_model::Money>().unwrap(),
+        rust_premium
+    );
+    assert_eq!(duck.volume_violations, 0);
     std::fs::remove_dir_all(&dir).ok();
 }

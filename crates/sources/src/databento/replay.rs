@@ -6,8 +6,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use gammaflow_model::OptionContract;
 use gammaflow_model::event::Event;
+use gammaflow_model::{OptionContract, UnixNanos};
 use tokio::time::{Instant, Sleep};
 
 use super::convert::DecodeStats;
@@ -146,6 +146,13 @@ impl ReplaySource {
             sleep: None,
             held: None,
         }
+    }
+
+    /// Releases events stamped before `start` at once and paces from there
+    /// ([`crate::pacing::Pacer::starting_at`]).
+    pub fn pace_from(mut self, start: UnixNanos) -> Self {
+        self.pacer = self.pacer.starting_at(start);
+        self
     }
 
     /// The underlying replay (paths, counts).

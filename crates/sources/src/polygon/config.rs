@@ -1,5 +1,9 @@
 //! Configuration of the Polygon/Massive clients: the API key (redacted everywhere), the injected
-//! clock, the reconnect/retry backoff and the WebSocket and REST settings.
+//! clock, the reconnect/retry backoff, the WebSocket settings and the REST snapshot polling.
+//!
+//! Environment (read through a lookup closure, see [`PolygonConfig::from_lookup`]): the key from
+//! [`API_KEY_VARS`], and the snapshot interval from [`SNAPSHOT_SECONDS_VARS`] (whole seconds, `0`
+//! disables the polling).
 
 use std::fmt;
 use std::sync::Arc;
@@ -8,9 +12,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use gammaflow_model::UnixNanos;
 
 use super::PolygonError;
+use super::rest::{RateLimit, RestConfig};
 
 /// Environment variables searched for the key, in order (the pre- and post-rebrand names).
 pub const API_KEY_VARS: [&str; 2] = ["POLYGON_API_KEY", "MASSIVE_API_KEY"];
+
+/// Environment variables searched for the REST snapshot interval in whole seconds, in order
+/// (`0` disables the polling; see [`PolygonConfig::snapshot_interval`]).
+pub const SNAPSHOT_SECONDS_VARS: [&str; 2] =
+    ["POLYGON_SNAPSHOT_SECONDS", "MASSIVE_SNAPSHOT_SECONDS"];
+/// Default interval of the REST chain-snapshot polling (the vendor's Greeks), 60 s.
+pub const DEFAULT_SNAPSHOT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Default real-time WebSocket base URL (the market, e.g. `/options`, is appended).
 pub const DEFAULT_WS_BASE: &str = "wss://socket.massive.com";
@@ -204,13 +216,28 @@ pub struct PolygonConfig {
     pub backoff: BackoffConfig,
     /// Most topics per subscribe/unsubscribe message (longer lists are split).
     pub topics_per_message: usize,
-    /// The clock that stamps `ts_recv`.
+    /// The clock that stamps `ts_recv` (WebSocket events and snapshot Greeks alike).
     pub clock: Arc<dyn Clock>,
+    /// Interval of the REST option-chain snapshot polling that brings the vendor's Greeks into
+    /// the stream as [`gammaflow_model::event::Event::Greeks`] (a cross-check of locally computed
+    /// Greeks; see [`super::PolygonSource`]). `None` or zero disables it: no REST request is made.
+    /// Default [`DEFAULT_SNAPSHOT_INTERVAL`] (60 s); environment: [`SNAPSHOT_SECONDS_VARS`].
+    pub snapshot_interval: Option<Duration>,
+    /// REST base URL of the snapshot polling.
+    pub rest_base: String,
+    /// Client-side rate limit of the snapshot polling's REST requests.
+    pub rest_rate_limit: RateLimit,
+    /// Attempts per snapshot request (first try included) on 429, 5xx and network errors, with
+    /// [`PolygonConfig::backoff`] between them. Fewer than [`RestConfig::new`]'s 5: a failed
+    /// snapshot is tried again at the next interval anyway.
+    pub rest_max_attempts: u32,
 }
 
 impl PolygonConfig {
     /// Defaults for the real-time feed: options, `V.I:SPX` and SPY trades, quotes and minute bars,
-    /// 1,000 contracts, a 65,536-item queue, pings every 10 s, dead after 30 s, the system clock.
+    /// 1,000 contracts, a 65,536-item queue, pings every 10 s, dead after 30 s, the system clock;
+    /// the vendor's Greeks polled every 60 s from [`DEFAULT_REST_BASE`] at the default
+    /// [`RateLimit`], 3 attempts per request.
     pub fn new(api_key: ApiKey) -> Self {
         Self {
             api_key,
@@ -225,12 +252,55 @@ impl PolygonConfig {
             backoff: BackoffConfig::default(),
             topics_per_message: 200,
             clock: Arc::new(SystemClock),
+            snapshot_interval: Some(DEFAULT_SNAPSHOT_INTERVAL),
+            rest_base: DEFAULT_REST_BASE.to_owned(),
+            rest_rate_limit: RateLimit::default(),
+            rest_max_attempts: 3,
         }
     }
 
-    /// [`PolygonConfig::new`] with the key from the environment (see [`ApiKey::from_lookup`]).
+    /// [`PolygonConfig::new`] with the key from the environment (see [`ApiKey::from_lookup`]) and
+    /// the snapshot interval from the first non-empty variable of [`SNAPSHOT_SECONDS_VARS`], if
+    /// any (whole seconds; `0` disables the polling; anything else is
+    /// [`PolygonError::InvalidSetting`]).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, PolygonError> {
-        ApiKey::from_lookup(lookup).map(Self::new)
+        let mut config = Self::new(ApiKey::from_lookup(&lookup)?);
+        let setting = SNAPSHOT_SECONDS_VARS.iter().find_map(|name| {
+            lookup(name)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+                .map(|value| (*name, value))
+        });
+        if let Some((name, value)) = setting {
+            let seconds = value
+                .parse::<u64>()
+                .map_err(|_| PolygonError::InvalidSetting {
+                    name: name.to_owned(),
+                    value: value.clone(),
+                    reason: "expected whole seconds (0 disables the snapshot polling)".to_owned(),
+                })?;
+            config.snapshot_interval = (seconds > 0).then(|| Duration::from_secs(seconds));
+        }
+        Ok(config)
+    }
+
+    /// The snapshot interval if the polling is enabled (set and non-zero).
+    pub fn snapshot_period(&self) -> Option<Duration> {
+        self.snapshot_interval.filter(|d| !d.is_zero())
+    }
+
+    /// The settings of the snapshot polling's [`super::RestClient`]: this configuration's key,
+    /// clock, backoff, `rest_base`, `rest_rate_limit` and `rest_max_attempts`, the other fields
+    /// as in [`RestConfig::new`].
+    pub fn rest_config(&self) -> RestConfig {
+        RestConfig {
+            base: self.rest_base.clone(),
+            rate_limit: self.rest_rate_limit,
+            max_attempts: self.rest_max_attempts,
+            backoff: self.backoff,
+            clock: Arc::clone(&self.clock),
+            ..RestConfig::new(self.api_key.clone())
+        }
     }
 
     /// Switches to the 15-minute delayed feed ([`DELAYED_WS_BASE`]).
@@ -254,6 +324,10 @@ impl fmt::Debug for PolygonConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("backoff", &self.backoff)
             .field("topics_per_message", &self.topics_per_message)
+            .field("snapshot_interval", &self.snapshot_interval)
+            .field("rest_base", &self.rest_base)
+            .field("rest_rate_limit", &self.rest_rate_limit)
+            .field("rest_max_attempts", &self.rest_max_attempts)
             .finish_non_exhaustive()
     }
 }
@@ -286,6 +360,59 @@ mod tests {
         let config = PolygonConfig::new(key).delayed();
         let debug = format!("{config:?}");
         assert!(!debug.contains("s3cr3t") && debug.contains("delayed.massive.com"));
+    }
+
+    #[test]
+    fn the_snapshot_interval_comes_from_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let config = PolygonConfig::from_lookup(env(&[("POLYGON_API_KEY", "k")])).unwrap();
+        assert_eq!(config.snapshot_interval, Some(Duration::from_secs(60)));
+        assert_eq!(config.snapshot_period(), Some(Duration::from_secs(60)));
+        let config = PolygonConfig::from_lookup(env(&[
+            ("POLYGON_API_KEY", "k"),
+            ("POLYGON_SNAPSHOT_SECONDS", " "),
+            ("MASSIVE_SNAPSHOT_SECONDS", "15"),
+        ]))
+        .unwrap();
+        assert_eq!(config.snapshot_period(), Some(Duration::from_secs(15)));
+        let config = PolygonConfig::from_lookup(env(&[
+            ("POLYGON_API_KEY", "k"),
+            ("POLYGON_SNAPSHOT_SECONDS", "0"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (config.snapshot_interval, config.snapshot_period()),
+            (None, None)
+        );
+        let zero = PolygonConfig {
+            snapshot_interval: Some(Duration::ZERO),
+            ..config
+        };
+        assert_eq!(zero.snapshot_period(), None);
+        assert_eq!(
+            PolygonConfig::from_lookup(env(&[
+                ("POLYGON_API_KEY", "k"),
+                ("POLYGON_SNAPSHOT_SECONDS", "1m"),
+            ]))
+            .unwrap_err(),
+            PolygonError::InvalidSetting {
+                name: "POLYGON_SNAPSHOT_SECONDS".into(),
+                value: "1m".into(),
+                reason: "expected whole seconds (0 disables the snapshot polling)".into(),
+            }
+        );
+        let rest = PolygonConfig::new(ApiKey::new("k")).rest_config();
+        assert_eq!(
+            (rest.base.as_str(), rest.max_attempts),
+            (DEFAULT_REST_BASE, 3)
+        );
     }
 
     #[test]

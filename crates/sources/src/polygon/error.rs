@@ -83,6 +83,16 @@ pub enum PolygonError {
     /// Starting the source needs a Tokio runtime and none is running.
     #[error("the polygon source must be started inside a Tokio runtime")]
     NoRuntime,
+    /// A setting read from the environment cannot be used (e.g. `POLYGON_SNAPSHOT_SECONDS=abc`).
+    #[error("{name}={value:?}: {reason}")]
+    InvalidSetting {
+        /// The variable's name.
+        name: String,
+        /// Its value.
+        value: String,
+        /// What is expected.
+        reason: String,
+    },
     /// A configured URL cannot be used.
     #[error("invalid URL {url:?}: {reason}")]
     InvalidUrl {

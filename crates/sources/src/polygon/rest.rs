@@ -23,10 +23,12 @@ use super::config::{ApiKey, Backoff, BackoffConfig, Clock, DEFAULT_REST_BASE, Sy
 use super::json;
 use crate::conditions::{ConditionInfo, ConditionOverride, ConditionTable};
 
+mod filter;
 mod limit;
 mod reference;
 mod snapshot;
 
+pub use filter::SnapshotFilter;
 pub use limit::RateLimit;
 use limit::TokenBucket;
 pub use reference::ExchangeInfo;
@@ -183,9 +185,23 @@ impl RestClient {
         &self,
         underlying: &Underlying,
     ) -> Result<ChainSnapshot, PolygonError> {
+        self.chain_snapshot_filtered(underlying, &SnapshotFilter::default())
+            .await
+    }
+
+    /// Every page of the part of `underlying`'s option chain that passes `filter` (sent as the
+    /// vendor's `expiration_date`, `strike_price` and `contract_type` query parameters, before
+    /// `limit`). The vendor's `next_url` carries the filter on to the following pages.
+    pub async fn chain_snapshot_filtered(
+        &self,
+        underlying: &Underlying,
+        filter: &SnapshotFilter,
+    ) -> Result<ChainSnapshot, PolygonError> {
+        let mut query = filter.query();
+        query.push(("limit", self.config.page_limit.to_string()));
         let first = self.url(
             &["v3", "snapshot", "options", &underlying.to_string()],
-            &[("limit", self.config.page_limit.to_string())],
+            &query,
         )?;
         let mut chain = ChainSnapshot::default();
         let mut next = Some(first);

@@ -1,6 +1,6 @@
 //! [`PolygonSource`]: the live WebSocket source, one connection per market.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
@@ -9,12 +9,14 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use gammaflow_model::OptionContract;
 use gammaflow_model::event::Event;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::PolygonError;
 use super::config::PolygonConfig;
 use super::gaps::GapStats;
+use super::poll::{ContractSet, Poller};
+use super::rest::RestClient;
 use super::ws::{Command, Connection, Item, Settings, Shared};
 use crate::{Source, SourcesError, Subscriptions};
 
@@ -22,9 +24,21 @@ use crate::{Source, SourcesError, Subscriptions};
 /// `options` connection, plus the configured index (`indices`) and SPY (`stocks`) topics, merged
 /// into one stream.
 ///
+/// **Vendor Greeks.** Unless [`PolygonConfig::snapshot_interval`] is `None` or zero, a further
+/// task polls the REST option-chain snapshot (`/v3/snapshot/options/{underlying}`) every interval
+/// (default 60 s): one request (and its further pages) per underlying of the subscribed contracts,
+/// filtered to their expiration and strike range, behind the REST rate limiter
+/// ([`PolygonConfig::rest_rate_limit`]). The [`Event::Greeks`] of the contracts subscribed when a
+/// snapshot arrives (IV, delta, gamma, vega and theta in model units, `ts_recv` from the
+/// configured clock) join the stream through the same queue, interleaved with the WebSocket's
+/// events; nothing else of the snapshot is forwarded. A failed snapshot is one `Err` item and is
+/// tried again at the next interval; it never affects the WebSocket connections. No request is
+/// made while nothing is subscribed; the first subscription triggers a snapshot at once.
+///
 /// Started with [`PolygonSource::start`] inside a Tokio runtime; the connection tasks run until the
 /// source is dropped (which aborts them). The stream never ends on its own except when every
-/// connection's key was rejected ([`PolygonError::AuthFailed`], reported first). Disconnections
+/// connection's key was rejected ([`PolygonError::AuthFailed`], reported first; the snapshot
+/// poller then stops too). Disconnections
 /// and malformed frames are reported as `Err` items and the stream goes on. Items of different
 /// connections interleave in arrival order.
 ///
@@ -42,6 +56,10 @@ pub struct PolygonSource {
     shared: Arc<Shared>,
     tasks: Vec<JoinHandle<()>>,
     options_url: String,
+    /// The subscribed contracts, as the snapshot poller sees them.
+    contracts: watch::Sender<ContractSet>,
+    /// The REST client of the snapshot poller (none when it is disabled).
+    rest: Option<Arc<RestClient>>,
 }
 
 impl std::fmt::Debug for PolygonSource {
@@ -49,13 +67,15 @@ impl std::fmt::Debug for PolygonSource {
         f.debug_struct("PolygonSource")
             .field("options_url", &self.options_url)
             .field("subscriptions", &self.subscriptions.len())
+            .field("snapshot_polling", &self.rest.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl PolygonSource {
     /// Spawns the connection tasks (`{ws_base}/options` always; `/indices` and `/stocks` when
-    /// they have topics). Fails only without a Tokio runtime or with an unusable base URL; network
+    /// they have topics) and, when enabled, the snapshot poller. Fails only without a Tokio runtime
+    /// or with an unusable base URL (`ws_base`, or `rest_base` when the poller is enabled); network
     /// and authentication problems arrive on the stream.
     pub fn start(config: PolygonConfig) -> Result<Self, PolygonError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| PolygonError::NoRuntime)?;
@@ -75,6 +95,10 @@ impl PolygonSource {
             topics_per_message: config.topics_per_message,
             clock: Arc::clone(&config.clock),
         });
+        let rest = match config.snapshot_period() {
+            Some(period) => Some((period, Arc::new(RestClient::new(config.rest_config())?))),
+            None => None,
+        };
         let (out, events) = mpsc::channel(config.queue_capacity.max(1));
         let shared = Arc::new(Shared::default());
         let mut tasks = Vec::new();
@@ -100,6 +124,16 @@ impl PolygonSource {
         if !config.stock_topics.is_empty() {
             others.push(spawn("stocks", config.stock_topics.clone()).0);
         }
+        let (contracts, watched) = watch::channel(BTreeSet::new());
+        if let Some((period, client)) = &rest {
+            let poller = Poller {
+                rest: Arc::clone(client),
+                period: *period,
+                contracts: watched,
+                out: out.downgrade(),
+            };
+            tasks.push(runtime.spawn(poller.run()));
+        }
         Ok(Self {
             events,
             subscriptions: Subscriptions::with_limit(config.max_contracts),
@@ -108,7 +142,15 @@ impl PolygonSource {
             shared,
             tasks,
             options_url,
+            contracts,
+            rest: rest.map(|(_, client)| client),
         })
+    }
+
+    /// The REST client of the snapshot poller, `None` when the polling is disabled. Requests made
+    /// through it (e.g. [`RestClient::condition_table`]) share the poller's rate limiter.
+    pub fn rest_client(&self) -> Option<&Arc<RestClient>> {
+        self.rest.as_ref()
     }
 
     /// The gap counters of one contract (see [`super::gaps`]).
@@ -200,6 +242,8 @@ impl Source for PolygonSource {
         if diff.is_empty() {
             return Ok(());
         }
+        self.contracts
+            .send_modify(|set| set.extend(diff.added.iter().copied()));
         let added: Vec<(OptionContract, String)> = tickers
             .into_iter()
             .filter(|(c, _)| diff.added.contains(c))
@@ -214,6 +258,11 @@ impl Source for PolygonSource {
         if diff.is_empty() {
             return Ok(());
         }
+        self.contracts.send_modify(|set| {
+            for c in &diff.removed {
+                set.remove(c);
+            }
+        });
         let removed = Self::tickers(&diff.removed)?;
         self.options
             .send(Command::Unsubscribe(removed))

@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use gammaflow_model::event::Event;
-use gammaflow_model::{OptionContract, OptionRoot};
+use gammaflow_model::{OptionContract, OptionRoot, UnixNanos};
 use jiff::civil::Date;
 use tokio::time::{Instant, Sleep};
 
@@ -46,6 +46,13 @@ impl SimSource {
             waiting: None,
             finished: false,
         }
+    }
+
+    /// Releases events stamped before `start` at once and paces from there
+    /// ([`crate::pacing::Pacer::starting_at`]).
+    pub fn pace_from(mut self, start: UnixNanos) -> Self {
+        self.pacer = self.pacer.starting_at(start);
+        self
     }
 
     /// The underlying simulator (chain listings, current date).

@@ -1,5 +1,7 @@
 //! Integration tests of the polygon source against the fake server of the test kit.
 
+mod greeks;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,6 +47,9 @@ fn config(fake: &FakePolygon, key: &str) -> PolygonConfig {
         backoff: tiny_backoff(),
         connect_timeout: Duration::from_secs(5),
         clock,
+        // The REST snapshot polling is tested in `greeks`; elsewhere it stays off.
+        snapshot_interval: None,
+        rest_base: fake.rest_base(),
         ..PolygonConfig::new(ApiKey::new(key))
     }
 }

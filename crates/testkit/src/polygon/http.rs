@@ -97,17 +97,93 @@ fn respond(state: &State, target: &str, number: usize) -> (u16, String, String) 
         let body = r#"{"status":"ERROR","request_id":"fake","error":"bad cursor"}"#;
         return (400, String::new(), body.to_owned());
     };
-    let body = if index + 1 < pages.len() {
-        match serde_json::from_str::<serde_json::Value>(page) {
-            Ok(serde_json::Value::Object(mut obj)) => {
-                let next = format!("{}{path}?cursor={}", state.rest_base, index + 1);
-                obj.insert("next_url".to_owned(), serde_json::Value::String(next));
-                serde_json::Value::Object(obj).to_string()
-            }
-            _ => page.clone(),
-        }
+    let filters = if path.starts_with(SNAPSHOT_PREFIX) {
+        snapshot_filters(query)
     } else {
-        page.clone()
+        Vec::new()
+    };
+    let last = index + 1 >= pages.len();
+    if last && filters.is_empty() {
+        return (200, String::new(), page.clone());
+    }
+    let body = match serde_json::from_str::<serde_json::Value>(page) {
+        Ok(serde_json::Value::Object(mut obj)) => {
+            if let Some(serde_json::Value::Array(results)) = obj.get_mut("results") {
+                results.retain(|r| admits(r, &filters));
+            }
+            if !last {
+                // The vendor's cursor remembers the filters; the fake spells them out.
+                let mut next = format!("{}{path}?cursor={}", state.rest_base, index + 1);
+                for (k, v) in &filters {
+                    next.push_str(&format!("&{k}={v}"));
+                }
+                obj.insert("next_url".to_owned(), serde_json::Value::String(next));
+            }
+            serde_json::Value::Object(obj).to_string()
+        }
+        _ => page.clone(),
     };
     (200, String::new(), body)
+}
+
+/// Paths of the option-chain snapshot, whose filters the fake honours.
+const SNAPSHOT_PREFIX: &str = "/v3/snapshot/options/";
+
+/// The snapshot filter parameters of a query: `expiration_date`, `strike_price` (exact or with
+/// `.gt`, `.gte`, `.lt`, `.lte`) and `contract_type`.
+fn snapshot_filters(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, _)| {
+            k.starts_with("expiration_date")
+                || k.starts_with("strike_price")
+                || *k == "contract_type"
+        })
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// Whether a snapshot result passes the filters, judged from its `details.ticker`
+/// (`O:<root><yymmdd><C|P><strike × 1000, 8 digits>`). A result without a readable ticker passes
+/// (the client's handling of malformed results is tested with them).
+fn admits(result: &serde_json::Value, filters: &[(String, String)]) -> bool {
+    let Some((date, right, strike)) = result
+        .pointer("/details/ticker")
+        .and_then(serde_json::Value::as_str)
+        .and_then(ticker_parts)
+    else {
+        return true;
+    };
+    filters.iter().all(|(key, value)| {
+        let (field, op) = key.split_once('.').unwrap_or((key.as_str(), "eq"));
+        let order = match field {
+            "expiration_date" => Some(date.as_str().cmp(value.as_str())),
+            "strike_price" => value
+                .parse::<f64>()
+                .ok()
+                .and_then(|v| strike.partial_cmp(&v)),
+            "contract_type" => return (value == "call") == (right == 'C'),
+            _ => return true,
+        };
+        let Some(order) = order else { return false };
+        match op {
+            "eq" => order.is_eq(),
+            "gt" => order.is_gt(),
+            "gte" => order.is_ge(),
+            "lt" => order.is_lt(),
+            "lte" => order.is_le(),
+            _ => true,
+        }
+    })
+}
+
+/// (`YYYY-MM-DD`, `C` or `P`, strike) of a Polygon option ticker.
+fn ticker_parts(ticker: &str) -> Option<(String, char, f64)> {
+    let body = ticker.strip_prefix("O:")?;
+    let tail = body.get(body.len().checked_sub(15)?..)?;
+    let (yy, mm, dd) = (tail.get(0..2)?, tail.get(2..4)?, tail.get(4..6)?);
+    let right = tail.chars().nth(6).filter(|c| matches!(c, 'C' | 'P'))?;
+    let strike = tail.get(7..)?.parse::<u64>().ok()? as f64 / 1000.0;
+    Some((format!("20{yy}-{mm}-{dd}"), right, strike))
 }
