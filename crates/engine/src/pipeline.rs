@@ -1,7 +1,8 @@
 //! The engine: events in, subscriptions and enriched trades out, one product (option root on its
 //! underlying) at a time, deterministically.
 //!
-//! Per product the engine keeps a [`StrikeWindow`] and, for the current trade date's 0DTE expiry,
+//! Per product the engine keeps a [`StrikeWindow`] and, for the followed expiry (the trade date's
+//! own, 0DTE, unless [`ProductConfig::expiry_offset`] asks for a later one),
 //! a [`ChainState`] whose strike grid is laid out around the first underlying price of the day
 //! (± `grid_fraction`, default 10 %).
 //!
@@ -23,7 +24,8 @@
 
 use gammaflow_model::event::{Conditions, Event, FutureSymbol, Instrument};
 use gammaflow_model::expiry::{
-    OptionProduct, es_option_series, es_option_underlying, expiration_instant, year_fraction,
+    OptionProduct, es_option_series, es_option_underlying, expiration_instant, next_expiry,
+    year_fraction,
 };
 use gammaflow_model::{OptionContract, OptionRoot, Price, Size, Ticker, UnixNanos};
 use gammaflow_quant::Model;
@@ -58,6 +60,10 @@ pub struct ProductConfig {
     /// quarterly future (`es_option_underlying`). `product`, `underlying` and `window.root` are
     /// then only the starting values; each session sets the day's.
     pub es_daily: bool,
+    /// Which expiry is followed: 0 = the trade date's own (0DTE; no chain on a date that is not
+    /// an expiry of the product), n ≥ 1 = the n-th listed expiry after the trade date (1 = the
+    /// next one). Not for `es_daily` products, whose series change daily (validated).
+    pub expiry_offset: u32,
 }
 
 impl ProductConfig {
@@ -72,6 +78,7 @@ impl ProductConfig {
             dividend_yield: 0.013,
             grid_fraction: 0.10,
             es_daily: false,
+            expiry_offset: 0,
         }
     }
 
@@ -86,6 +93,7 @@ impl ProductConfig {
             dividend_yield: 0.012,
             grid_fraction: 0.10,
             es_daily: false,
+            expiry_offset: 0,
         }
     }
 
@@ -106,6 +114,7 @@ impl ProductConfig {
             dividend_yield: 0.0,
             grid_fraction: 0.10,
             es_daily: true,
+            expiry_offset: 0,
         })
     }
 }
@@ -199,6 +208,8 @@ struct ProductState {
     window: StrikeWindow,
     chain: Option<ChainState>,
     session: Option<Date>,
+    /// The expiry followed this session (the session date for 0DTE).
+    expiry: Option<Date>,
     expires_at: Option<UnixNanos>,
     spot: Option<Price>,
     spot_at: UnixNanos,
@@ -229,6 +240,13 @@ impl Engine {
     ) -> Result<Self, EngineError> {
         let mut products = Vec::with_capacity(config.products.len());
         for p in config.products {
+            if p.es_daily && p.expiry_offset > 0 {
+                return Err(EngineError::Config {
+                    name: "expiry_offset",
+                    value: p.expiry_offset.to_string(),
+                    reason: "E-mini options follow the day's own series only (offset 0)".to_owned(),
+                });
+            }
             if !(p.grid_fraction > 0.0 && p.grid_fraction <= 0.5) {
                 return Err(EngineError::Config {
                     name: "grid_fraction",
@@ -241,6 +259,7 @@ impl Engine {
                 config: p,
                 chain: None,
                 session: None,
+                expiry: None,
                 expires_at: None,
                 spot: None,
                 spot_at: UnixNanos(0),
@@ -359,17 +378,22 @@ impl Engine {
                 let Instrument::Option(c) = oi.instrument else {
                     return Ok(());
                 };
-                match self.products.iter_mut().find(|p| {
+                // Every product of the root may follow that expiry (0DTE and later ones).
+                let mut matched = false;
+                for p in self.products.iter_mut().filter(|p| {
                     p.window.config().root == c.root
                         || (p.config.es_daily && c.root.is_futures_option())
                 }) {
-                    Some(p) => match p.chain.as_mut() {
+                    matched = true;
+                    match p.chain.as_mut() {
                         Some(ch) if ch.spec().expiry == c.expiry => {
                             ch.on_open_interest(&c, oi.contracts);
                         }
                         _ => p.pending_oi.push((c, oi.contracts)),
-                    },
-                    None => self.stats.ignored += 1,
+                    }
+                }
+                if !matched {
+                    self.stats.ignored += 1;
                 }
                 Ok(())
             }
@@ -444,7 +468,7 @@ impl Engine {
                 subscribe,
                 unsubscribe,
                 ..
-            }) = p.window.on_spot(ts, price, date)
+            }) = p.window.on_spot(ts, price, p.expiry.unwrap_or(date))
             {
                 if !unsubscribe.is_empty() {
                     sink.unsubscribe(&unsubscribe);
@@ -481,7 +505,7 @@ fn product_for<'a>(
 ) -> Option<&'a mut ProductState> {
     products
         .iter_mut()
-        .find(|p| p.window.config().root == contract.root && p.session == Some(contract.expiry))
+        .find(|p| p.window.config().root == contract.root && p.expiry == Some(contract.expiry))
 }
 
 /// The New York date of `ts` and the UTC nanosecond span of that date (23, 24 or 25 hours).
@@ -531,8 +555,10 @@ fn start_session(
     p.chain = None;
     p.series.clear();
     p.check = GreeksCheck::default();
-    p.expires_at = expiration_instant(product, date).ok();
-    p.pending_oi.retain(|(c, _)| c.expiry == date);
+    let expiry = followed_expiry(product, date, p.config.expiry_offset);
+    p.expiry = expiry;
+    p.expires_at = expiry.and_then(|e| expiration_instant(product, e).ok());
+    p.pending_oi.retain(|(c, _)| Some(c.expiry) == expiry);
     if p.expires_at.is_none() {
         p.pending_oi.clear();
         return Ok(());
@@ -547,7 +573,7 @@ fn start_session(
     };
     let spec = ChainSpec {
         root,
-        expiry: date,
+        expiry: expiry.unwrap_or(date),
         step,
         low,
         high,
@@ -564,6 +590,17 @@ fn start_session(
     }
     p.chain = Some(chain);
     Ok(())
+}
+
+/// The expiry a product follows on trade date `date`: the date itself for offset 0 (whether or
+/// not it is an expiry: `expiration_instant` then decides), else the `offset`-th listed expiry
+/// after it; `None` when the calendar does not reach it.
+fn followed_expiry(product: OptionProduct, date: Date, offset: u32) -> Option<Date> {
+    let mut expiry = date;
+    for _ in 0..offset {
+        expiry = next_expiry(product, expiry.tomorrow().ok()?).ok()?;
+    }
+    Some(expiry)
 }
 
 /// Refreshes the exposure views when the interval has passed; `true` if it did.

@@ -288,3 +288,75 @@ fn es_options_follow_the_day_series_on_its_future() {
     assert!(sink.unsubscribed.contains(&call));
     assert_eq!(engine.stats().sessions, 2);
 }
+
+#[test]
+fn a_later_expiry_is_followed_beside_the_0dte_one() {
+    // Monday 2025-06-09: SPXW expires daily, so offset 1 is Tuesday's expiry; a Friday's
+    // offset 1 is the Monday after.
+    let day = date(2025, 6, 9);
+    let next = date(2025, 6, 10);
+    let mut next_day = ProductConfig::spxw();
+    next_day.expiry_offset = 1;
+    let config = EngineConfig {
+        products: vec![ProductConfig::spxw(), next_day],
+        rate: 0.043,
+        exposure_interval_ns: 1_000_000_000,
+    };
+    let mut engine = Engine::new(config, Box::new(treat)).unwrap();
+    let mut sink = Recorder::default();
+    let later_call = spxw(next, OptionRight::Call, "6000");
+    let events = [
+        Event::OpenInterest(OpenInterest {
+            ts_event: at(day, 6, 30),
+            ts_recv: at(day, 6, 30),
+            instrument: later_call.into(),
+            contracts: Size::new(700),
+            as_of: date(2025, 6, 6),
+        }),
+        spx(at(day, 9, 30), "6001.3"),
+        quote(at(day, 9, 31), later_call, "20.10", "20.50"),
+        trade(at(day, 9, 32), later_call, "20.50", 3, &[]),
+    ];
+    for e in &events {
+        engine.on_event(e, &mut sink).unwrap();
+    }
+    assert_eq!(engine.chain(0).unwrap().spec().expiry, day);
+    let later = engine.chain(1).unwrap();
+    assert_eq!(later.spec().expiry, next);
+    // Both windows subscribed, each on its own expiry.
+    assert!(sink.subscribed.iter().any(|c| c.expiry == day));
+    assert!(sink.subscribed.iter().any(|c| c.expiry == next));
+    // The later expiry's print and open interest went to its chain only.
+    assert_eq!(sink.trades.len(), 1);
+    assert_eq!(sink.trades[0].contract.expiry, next);
+    let row = later.row(&later_call).unwrap();
+    assert_eq!(later.open_interest(row), Some(700.0));
+    assert_eq!(later.flow(row).unwrap().volume, 3);
+
+    let friday = date(2025, 6, 13);
+    let mut engine = Engine::new(
+        EngineConfig {
+            products: vec![next_day],
+            rate: 0.043,
+            exposure_interval_ns: 1_000_000_000,
+        },
+        Box::new(treat),
+    )
+    .unwrap();
+    engine
+        .on_event(&spx(at(friday, 9, 30), "6001.3"), &mut Recorder::default())
+        .unwrap();
+    assert_eq!(engine.chain(0).unwrap().spec().expiry, date(2025, 6, 16));
+
+    // E-mini options change series daily: no offset for them.
+    let mut es = ProductConfig::es_options().unwrap();
+    es.expiry_offset = 1;
+    let refused = Engine::new(
+        EngineConfig {
+            products: vec![es],
+            ..EngineConfig::default()
+        },
+        Box::new(treat),
+    );
+    assert!(refused.is_err());
+}
