@@ -27,9 +27,8 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use futures_util::StreamExt;
 use gammaflow_engine::chain::{ChainState, EnrichedTrade};
-use gammaflow_engine::flow::PrintTreatment;
 use gammaflow_engine::pipeline::{Engine, EngineConfig, ProductConfig, Sink};
-use gammaflow_model::event::{Conditions, Event};
+use gammaflow_model::event::Event;
 use gammaflow_model::{Money, OptionContract, OptionRight, UnixNanos};
 use gammaflow_sources::conditions::ConditionTable;
 use gammaflow_store::{
@@ -146,22 +145,12 @@ fn engine(product: FlowProduct, window: u32) -> Result<(Engine, u32)> {
     };
     config.window.strikes_each_side = window;
     let multiplier = config.multiplier;
-    let table = ConditionTable::builtin();
-    let treat = move |c: &Conditions| {
-        let t = table.treatment(c);
-        PrintTreatment {
-            counts_volume: t.counts_volume,
-            updates_last: t.updates_last,
-            excluded: t.excluded,
-            sweep: t.sweep,
-            non_directional: t.multi_leg || t.stock_tied,
-        }
-    };
+    let treat = gammaflow_server::desk::print_treatment(ConditionTable::builtin());
     let config = EngineConfig {
         products: vec![config],
         ..EngineConfig::default()
     };
-    Ok((Engine::new(config, Box::new(treat))?, multiplier))
+    Ok((Engine::new(config, treat)?, multiplier))
 }
 
 /// Runs the desk.

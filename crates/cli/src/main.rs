@@ -10,6 +10,8 @@
 //!   [`flow_cmd`]).
 //! * `gammaflow sim --date D --days N --out DIR`: simulated sessions written as Databento files
 //!   (see [`sim_cmd`]).
+//! * `gammaflow query "SELECT …"` / `--named NAME --param k=v`: SQL over the Parquet lake (see
+//!   [`query_cmd`]).
 //!
 //! Errors go to stderr as `error: ...` with the file named, and the exit code is 1 (2 for
 //! command-line usage errors, from clap).
@@ -17,8 +19,11 @@
 mod chain_cmd;
 mod chain_report;
 mod flow_cmd;
+mod history;
 mod iv_cmd;
 mod output;
+mod query_cmd;
+mod serve_cmd;
 mod sim_cmd;
 mod tape_cmd;
 mod tape_format;
@@ -58,6 +63,12 @@ enum Command {
     /// The live 0DTE flow desk in the terminal: per-strike flow, IV, OI and GEX of the
     /// at-the-money window, from any source (the simulator by default).
     Flow(flow_cmd::FlowArgs),
+    /// The live desk as a service: source → engine → Parquet lake, with the window state on
+    /// `ws://…/ws/stream`, REST under `/api/`, Prometheus `/metrics` and the dashboard.
+    Serve(Box<serve_cmd::ServeArgs>),
+    /// SQL over the Parquet lake (DataFusion): a read-only statement, or a named query of the
+    /// server with --named NAME --param k=v (--list shows them).
+    Query(query_cmd::QueryArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -246,6 +257,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tape(args) => tape_cmd::run(&args),
         Command::Sim(args) => sim_cmd::run(&args),
         Command::Flow(args) => flow_cmd::run(&args),
+        Command::Serve(args) => serve_cmd::run(&args),
+        Command::Query(args) => query_cmd::run(&args),
     }
 }
 

@@ -16,11 +16,10 @@ use futures_util::StreamExt;
 use gammaflow_engine::window::{StrikeWindow, WindowChange, WindowConfig};
 use gammaflow_model::event::{Event, Instrument};
 use gammaflow_model::{OptionContract, OptionRoot};
+use gammaflow_server::config::{SourceKind as ConfiguredKind, SourceSettings};
 use gammaflow_sources::Source;
-use gammaflow_sources::databento::ReplaySource;
 use gammaflow_sources::pacing::Pacing;
-use gammaflow_sources::polygon::{PolygonConfig, PolygonSource};
-use gammaflow_sources::sim::{SimConfig, SimSource};
+use gammaflow_sources::sim::SimConfig;
 use jiff::civil::Date;
 
 use crate::tape_format::{TapeZone, TextTape, json_line};
@@ -141,32 +140,24 @@ pub fn default_sim_date() -> Result<Date> {
 
 /// Builds the source the arguments ask for.
 pub fn open_source(args: &SourceArgs) -> Result<Box<dyn Source>> {
-    Ok(match args.source {
-        SourceKind::Sim => {
-            let config = SimConfig {
-                seed: args.seed,
-                start: match args.date {
-                    Some(d) => d,
-                    None => default_sim_date()?,
-                },
-                days: args.days,
-                ..SimConfig::default()
-            };
-            Box::new(SimSource::new(config, args.speed).context("cannot start the simulator")?)
-        }
-        SourceKind::Polygon => {
-            let mut config = PolygonConfig::from_lookup(|name| std::env::var(name).ok())?;
-            if args.delayed {
-                config = config.delayed();
-            }
-            Box::new(PolygonSource::start(config)?)
-        }
-        SourceKind::Replay => {
-            if args.files.is_empty() {
-                bail!("--source replay needs at least one --file");
-            }
-            Box::new(ReplaySource::open(&args.files, args.speed)?)
-        }
+    if args.source == SourceKind::Replay && args.files.is_empty() {
+        bail!("--source replay needs at least one --file");
+    }
+    crate::serve_cmd::open_configured_source(&SourceSettings {
+        kind: match args.source {
+            SourceKind::Sim => ConfiguredKind::Sim,
+            SourceKind::Polygon => ConfiguredKind::Polygon,
+            SourceKind::Replay => ConfiguredKind::Replay,
+        },
+        speed: args.speed,
+        pace_from: None,
+        until: None,
+        date: args.date,
+        days: args.days,
+        seed: args.seed,
+        activity: SimConfig::default().activity,
+        files: args.files.clone(),
+        delayed: args.delayed,
     })
 }
 

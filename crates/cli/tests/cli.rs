@@ -10,6 +10,8 @@ mod cli {
     mod flow;
     mod iv;
     mod lake_duckdb;
+    mod query;
+    mod serve;
     mod support;
     mod tape;
 }
