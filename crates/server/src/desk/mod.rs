@@ -542,8 +542,7 @@ impl Desk {
             let w = writer.stats();
             m.lake_rows_accepted
                 .store(w.rows_accepted, Ordering::Relaxed);
-            m.lake_rows_logged
-                .store(w.rows_persisted, Ordering::Relaxed); // TEMP-LOGGED
+            m.lake_rows_logged.store(w.rows_logged, Ordering::Relaxed);
             m.lake_rows_persisted
                 .store(w.rows_persisted, Ordering::Relaxed);
             m.lake_writer_lag.store(w.lag(), Ordering::Relaxed);
