@@ -494,7 +494,6 @@ impl Desk {
 
     fn source_ended(&mut self) {
         self.status.state = "ended".to_owned();
-        self.metrics.source_up.store(0, Ordering::Relaxed);
         if let Some(writer) = &self.writer
             && let Err(e) = writer.flush()
         {
@@ -504,6 +503,8 @@ impl Desk {
         self.dirty = true;
         self.last_exposures = None;
         self.publish_if_changed();
+        // Last, so that a reader seeing the source down also sees the flushed lake's counters.
+        self.metrics.source_up.store(0, Ordering::Relaxed);
     }
 
     fn answer(&mut self, request: DeskRequest) {
