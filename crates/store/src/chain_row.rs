@@ -4,11 +4,11 @@
 //! Snapshots are built by [`crate::chain_snapshot`]; the crate docs list the Parquet columns and
 //! their units.
 
-use gammaflow_model::{Money, OptionContract, OptionRight, OptionRoot, Price, Size, UnixNanos};
+use gammaflow_model::{Money, OptionContract, Price, Size, UnixNanos};
 use jiff::civil::Date;
 
 use crate::StoreError;
-use crate::row::{Reader, date_to_days, days_to_date};
+use crate::row::{Reader, encode_contract};
 
 /// One contract of a chain snapshot: quotes, last price, the day's flow, open interest, IV, Greeks
 /// and GEX at the snapshot's minute. `Copy`, no heap. `None` and NaN are stored as null.
@@ -137,12 +137,7 @@ impl ChainRow {
     pub(crate) fn encode(&self, seq: u64, out: &mut Vec<u8>) {
         out.extend_from_slice(&seq.to_le_bytes());
         out.extend_from_slice(&self.ts.0.to_le_bytes());
-        let root = self.contract.root.as_str().as_bytes();
-        out.push(root.len() as u8);
-        out.extend_from_slice(root);
-        out.extend_from_slice(&date_to_days(self.contract.expiry).to_le_bytes());
-        out.push(self.contract.right.as_char() as u8);
-        out.extend_from_slice(&self.contract.strike.raw().to_le_bytes());
+        encode_contract(&self.contract, out);
         let mut flags = 0u8;
         let prices = [
             (self.underlying_price, HAS_UNDERLYING),
@@ -199,16 +194,7 @@ impl ChainRow {
         let mut r = Reader { buf: payload };
         let seq = r.u64("seq")?;
         let ts = UnixNanos(r.u64("ts")?);
-        let root_len = usize::from(r.u8("root length")?);
-        let root = std::str::from_utf8(r.take(root_len, "root")?)
-            .map_err(|_| "root is not UTF-8".to_owned())?;
-        let root = OptionRoot::new(root).map_err(|e| e.to_string())?;
-        let days = r.u32("expiry")? as i32;
-        let expiry =
-            days_to_date(days).ok_or_else(|| format!("expiry {days} days out of range"))?;
-        let right =
-            OptionRight::from_char(char::from(r.u8("right")?)).map_err(|e| e.to_string())?;
-        let strike = Price::from_raw(r.u64("strike")? as i64);
+        let contract = r.contract()?;
         let flags = r.u8("presence flags")?;
         if flags >= 64 {
             return Err(format!("presence flags {flags}"));
@@ -260,7 +246,7 @@ impl ChainRow {
             row: ChainRow {
                 ts,
                 underlying_price,
-                contract: OptionContract::new(root, expiry, right, strike),
+                contract,
                 bid,
                 ask,
                 bid_size,
@@ -290,6 +276,7 @@ impl ChainRow {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use gammaflow_model::{OptionRight, OptionRoot};
     use jiff::civil::date;
 
     /// A varied chain row `i` at 2025-06-09 09:31 New York; every third row lacks a quote and

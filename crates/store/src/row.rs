@@ -162,12 +162,7 @@ impl FlowRow {
         out.extend_from_slice(&self.ts_event.0.to_le_bytes());
         out.extend_from_slice(&self.ts_recv.0.to_le_bytes());
         out.extend_from_slice(&self.underlying_price.to_bits().to_le_bytes());
-        let root = self.contract.root.as_str().as_bytes();
-        out.push(root.len() as u8);
-        out.extend_from_slice(root);
-        out.extend_from_slice(&date_to_days(self.contract.expiry).to_le_bytes());
-        out.push(self.contract.right.as_char() as u8);
-        out.extend_from_slice(&self.contract.strike.raw().to_le_bytes());
+        encode_contract(&self.contract, out);
         out.extend_from_slice(&self.price.raw().to_le_bytes());
         out.extend_from_slice(&self.size.get().to_le_bytes());
         out.extend_from_slice(&self.exchange.0.to_le_bytes());
@@ -190,16 +185,7 @@ impl FlowRow {
         let ts_event = UnixNanos(r.u64("ts_event")?);
         let ts_recv = UnixNanos(r.u64("ts_recv")?);
         let underlying_price = f64::from_bits(r.u64("underlying_price")?);
-        let root_len = usize::from(r.u8("root length")?);
-        let root = std::str::from_utf8(r.take(root_len, "root")?)
-            .map_err(|_| "root is not UTF-8".to_owned())?;
-        let root = OptionRoot::new(root).map_err(|e| e.to_string())?;
-        let days = r.u32("expiry")? as i32;
-        let expiry =
-            days_to_date(days).ok_or_else(|| format!("expiry {days} days out of range"))?;
-        let right =
-            OptionRight::from_char(char::from(r.u8("right")?)).map_err(|e| e.to_string())?;
-        let strike = Price::from_raw(r.u64("strike")? as i64);
+        let contract = r.contract()?;
         let price = Price::from_raw(r.u64("price")? as i64);
         let size = Size::new(r.u32("size")?);
         let exchange = ExchangeId(r.u16("exchange")?);
@@ -226,7 +212,7 @@ impl FlowRow {
                 ts_event,
                 ts_recv,
                 underlying_price,
-                contract: OptionContract::new(root, expiry, right, strike),
+                contract,
                 price,
                 size,
                 exchange,
@@ -289,12 +275,38 @@ fn day_bounds(day: Date) -> Option<(u64, u64)> {
 }
 
 /// A bounds-checked little-endian cursor.
+/// Appends a contract to a WAL payload: root length and bytes, expiry (days since 1970-01-01),
+/// right (`C`/`P`), strike (raw fixed point). Read back by [`Reader::contract`].
+pub(crate) fn encode_contract(contract: &OptionContract, out: &mut Vec<u8>) {
+    let root = contract.root.as_str().as_bytes();
+    out.push(root.len() as u8);
+    out.extend_from_slice(root);
+    out.extend_from_slice(&date_to_days(contract.expiry).to_le_bytes());
+    out.push(contract.right.as_char() as u8);
+    out.extend_from_slice(&contract.strike.raw().to_le_bytes());
+}
+
 pub(crate) struct Reader<'a> {
     /// The bytes not yet read.
     pub(crate) buf: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
+    /// A contract written by [`encode_contract`].
+    pub(crate) fn contract(&mut self) -> Result<OptionContract, String> {
+        let root_len = usize::from(self.u8("root length")?);
+        let root = std::str::from_utf8(self.take(root_len, "root")?)
+            .map_err(|_| "root is not UTF-8".to_owned())?;
+        let root = OptionRoot::new(root).map_err(|e| e.to_string())?;
+        let days = self.u32("expiry")? as i32;
+        let expiry =
+            days_to_date(days).ok_or_else(|| format!("expiry {days} days out of range"))?;
+        let right =
+            OptionRight::from_char(char::from(self.u8("right")?)).map_err(|e| e.to_string())?;
+        let strike = Price::from_raw(self.u64("strike")? as i64);
+        Ok(OptionContract::new(root, expiry, right, strike))
+    }
+
     pub(crate) fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
         if self.buf.len() < n {
             return Err(format!("payload ends inside {what}"));
