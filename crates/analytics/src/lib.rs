@@ -9,7 +9,8 @@
 //!   `option_root` and `root_multiplier`, and the view `flow_v` (prices and strikes as DOUBLE,
 //!   premium = price × size × multiplier as an exact DECIMAL).
 //! * [`named`]: the named queries (`net-delta-by-strike`, `flow-series`, `premium-by-side`,
-//!   `top-trades`) and their catalog; [`params`]: their parameters.
+//!   `top-trades` over the prints; `lake-dates`, `chain-minutes`, `chain-at` over the days and the
+//!   chain snapshots) and their catalog; [`params`]: their parameters.
 //! * [`result`]: [`QueryResult`], with text-table, CSV and JSON forms.
 //!
 //! DataFusion is built without its default features (see the workspace manifest): Parquet, the
@@ -75,7 +76,8 @@ pub struct Analytics {
 
 impl Analytics {
     /// Opens the lake under `lake_root`: every directory `lake_root/raw/<table>` becomes a table
-    /// (see [`tables`]), and `flow` exists even when the lake or its directory does not (empty).
+    /// (see [`tables`]), and `flow` and `chain` exist even when the lake or their directories do
+    /// not (empty).
     pub async fn open(lake_root: &Path) -> Result<Analytics> {
         // No list-files cache: its default entries never expire, and the lake grows while the
         // server runs.
@@ -101,7 +103,7 @@ impl Analytics {
         &self.root
     }
 
-    /// The registered tables (`flow` always), sorted; the view `flow_v` comes on top.
+    /// The registered tables (`chain` and `flow` always), sorted; the view `flow_v` comes on top.
     pub fn tables(&self) -> &[String] {
         &self.tables
     }

@@ -122,6 +122,50 @@ pub(crate) const LIMIT: ParamSpec = ParamSpec {
     description: "number of trades to return",
 };
 
+/// `root` where it must be given (the chain queries read one root's snapshots).
+pub(crate) const ROOT_REQUIRED: ParamSpec = ParamSpec {
+    name: "root",
+    kind: ParamKind::Root,
+    required: true,
+    default: None,
+    description: "the option root of the snapshots (SPXW, SPY, E1A, ...)",
+};
+/// `expiry`: one expiry of the chain snapshots.
+pub(crate) const EXPIRY: ParamSpec = ParamSpec {
+    name: "expiry",
+    kind: ParamKind::Date,
+    required: false,
+    default: None,
+    description: "only contracts of this expiry, YYYY-MM-DD; chain-at: the snapshot's earliest expiry when absent, chain-minutes: all",
+};
+/// `at`: the New York time of a chain snapshot.
+pub(crate) const AT: ParamSpec = ParamSpec {
+    name: "at",
+    kind: ParamKind::TimeOfDay,
+    required: false,
+    default: Some("24:00"),
+    description: "New York time of day: the last snapshot at or before it is returned (24:00 = the day's last)",
+};
+/// `strikes`: strikes on each side of the underlying.
+pub(crate) const STRIKES: ParamSpec = ParamSpec {
+    name: "strikes",
+    kind: ParamKind::Integer { min: 0, max: 500 },
+    required: false,
+    default: Some("7"),
+    description: "strikes on each side of the underlying price: the N highest at or below it and the N lowest above it; 0 = every strike of the snapshot",
+};
+/// `limit` of the day listing.
+pub(crate) const DAYS: ParamSpec = ParamSpec {
+    name: "limit",
+    kind: ParamKind::Integer {
+        min: 1,
+        max: 100_000,
+    },
+    required: false,
+    default: Some("1000"),
+    description: "number of trade dates to return, newest first",
+};
+
 /// A parsed parameter value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ParamValue {

@@ -2,15 +2,18 @@
 //!
 //! # Tables
 //!
-//! Every directory `root/raw/<table>` becomes a table `<table>` (`flow`, and `chain` once the
-//! store writes it): a listing table over `**/*.parquet` (unfinished `*.tmp` files are never
-//! read) with the hive partition columns `year`, `month` and `day` appended. They are **strings**
+//! Every directory `root/raw/<table>` becomes a table `<table>` (`flow`, `chain`, ...): a listing
+//! table over `**/*.parquet` (unfinished `*.tmp` files are never read) with the hive partition
+//! columns `year`, `month` and `day` appended. They are **strings**
 //! exactly as the directory names spell them (`'2025'`, `'06'`, `'09'`): an equality filter on all
 //! three (`year = '2025' AND month = '06' AND day = '09'`) makes DataFusion list only that day's
 //! directory. (Integer partition columns would make DataFusion look for `month=6`, which does not
-//! exist.) `flow`'s schema comes from the store's Parquet message type
-//! ([`gammaflow_store::FLOW_SCHEMA`]), so it exists, empty, even in a lake without files; other
-//! tables' schemas are read from their files, and a table directory without any file is skipped.
+//! exist.) The schemas of the store's two tables come from its Parquet message types
+//! ([`gammaflow_store::FLOW_SCHEMA`], [`gammaflow_store::CHAIN_SCHEMA`]), so `flow` and `chain`
+//! always exist: empty in a lake without their files, and a directory created after
+//! [`crate::Analytics::open`] is only seen after reopening (the server creates both directories
+//! first). Other tables' schemas are read from their files, and such a table directory without
+//! any file is skipped.
 //!
 //! The files are re-listed at every query, so rows flushed after [`crate::Analytics::open`] are
 //! seen. A compaction interrupted between writing its output and removing its inputs leaves
@@ -72,6 +75,8 @@ use crate::error::{AnalyticsError, Result};
 
 /// The flow table's name.
 pub const FLOW_TABLE: &str = "flow";
+/// The chain snapshot table's name.
+pub const CHAIN_TABLE: &str = "chain";
 /// The flow view's name.
 pub const FLOW_VIEW: &str = "flow_v";
 /// The hive partition columns every table gets, in directory order.
@@ -81,12 +86,22 @@ pub const PARTITION_COLUMNS: [&str; 3] = ["year", "month", "day"];
 /// DataFusion reads it (strings as `Utf8View`, timestamps as `Timestamp(ns, "UTC")`), without the
 /// partition columns.
 pub fn flow_file_schema() -> Result<SchemaRef> {
+    file_schema(FLOW_TABLE, gammaflow_store::FLOW_SCHEMA)
+}
+
+/// The arrow schema of a chain snapshot file ([`gammaflow_store::CHAIN_SCHEMA`]), read the same
+/// way as [`flow_file_schema`] (premiums as `Decimal128(38, 9)`, `expiry` as `Date32`).
+pub fn chain_file_schema() -> Result<SchemaRef> {
+    file_schema(CHAIN_TABLE, gammaflow_store::CHAIN_SCHEMA)
+}
+
+/// The arrow schema of the store's Parquet `message` for `table`.
+fn file_schema(table: &str, message: &str) -> Result<SchemaRef> {
     let table_error = |e: DataFusionError| AnalyticsError::Table {
-        table: FLOW_TABLE.to_owned(),
+        table: table.to_owned(),
         source: Box::new(e),
     };
-    let message =
-        parse_message_type(gammaflow_store::FLOW_SCHEMA).map_err(|e| table_error(e.into()))?;
+    let message = parse_message_type(message).map_err(|e| table_error(e.into()))?;
     let descriptor = SchemaDescriptor::new(Arc::new(message));
     let schema = parquet_to_arrow_schema(&descriptor, None).map_err(|e| table_error(e.into()))?;
     let fields: Vec<Field> = schema
@@ -191,15 +206,24 @@ fn is_table_name(name: &str) -> bool {
 pub(crate) async fn register_lake(ctx: &SessionContext, root: &Path) -> Result<Vec<String>> {
     ctx.register_udf(ScalarUDF::from(OptionRootUdf::new()));
     ctx.register_udf(ScalarUDF::from(RootMultiplierUdf::new()));
-    let flow_schema = flow_file_schema()?;
+    let known = [
+        (FLOW_TABLE, flow_file_schema()?),
+        (CHAIN_TABLE, chain_file_schema()?),
+    ];
+    let known_schema = |name: &str| {
+        known
+            .iter()
+            .find(|(table, _)| *table == name)
+            .map(|(_, schema)| Arc::clone(schema))
+    };
     let mut names = Vec::new();
     for (name, dir) in table_dirs(root)? {
         let table_error = |e: DataFusionError| AnalyticsError::Table {
             table: name.clone(),
             source: Box::new(e),
         };
-        let is_flow = name == FLOW_TABLE;
-        if !is_flow && !has_parquet_file(&dir)? {
+        let schema = known_schema(&name);
+        if schema.is_none() && !has_parquet_file(&dir)? {
             continue;
         }
         let dir = std::path::absolute(&dir).map_err(|source| AnalyticsError::Path {
@@ -208,26 +232,26 @@ pub(crate) async fn register_lake(ctx: &SessionContext, root: &Path) -> Result<V
         })?;
         // A trailing separator marks the path as a directory for DataFusion.
         let url = format!("{}/", dir.display());
-        let schema = is_flow.then(|| Arc::clone(&flow_schema));
         ctx.register_listing_table(name.as_str(), url, listing_options(), schema, None)
             .await
             .map_err(table_error)?;
         names.push(name);
     }
-    if !names.iter().any(|n| n == FLOW_TABLE) {
-        let schema = with_partition_columns(&flow_schema);
-        let empty = MemTable::try_new(schema, vec![vec![]]).map_err(|e| AnalyticsError::Table {
-            table: FLOW_TABLE.to_owned(),
+    for (table, schema) in &known {
+        if names.iter().any(|n| n == table) {
+            continue;
+        }
+        let table_error = |e: DataFusionError| AnalyticsError::Table {
+            table: (*table).to_owned(),
             source: Box::new(e),
-        })?;
-        ctx.register_table(FLOW_TABLE, Arc::new(empty))
-            .map_err(|e| AnalyticsError::Table {
-                table: FLOW_TABLE.to_owned(),
-                source: Box::new(e),
-            })?;
-        names.push(FLOW_TABLE.to_owned());
-        names.sort();
+        };
+        let empty =
+            MemTable::try_new(with_partition_columns(schema), vec![vec![]]).map_err(table_error)?;
+        ctx.register_table(*table, Arc::new(empty))
+            .map_err(table_error)?;
+        names.push((*table).to_owned());
     }
+    names.sort();
     // DDL runs when planned: the returned (empty) frame is not needed.
     ctx.sql(FLOW_VIEW_SQL)
         .await
@@ -390,6 +414,18 @@ mod tests {
         assert_eq!(symbol.data_type(), &DataType::Utf8View);
         let full = with_partition_columns(&schema);
         assert_eq!(full.fields().len(), 23);
+    }
+
+    #[test]
+    fn the_chain_schema_matches_the_store_columns() {
+        let schema = chain_file_schema().unwrap();
+        assert_eq!(schema.fields().len(), 30);
+        let premium = schema.field_with_name("premium").unwrap();
+        assert_eq!(premium.data_type(), &DataType::Decimal128(38, 9));
+        let expiry = schema.field_with_name("expiry").unwrap();
+        assert_eq!(expiry.data_type(), &DataType::Date32);
+        let ts = schema.field_with_name("ts").unwrap();
+        assert!(matches!(ts.data_type(), DataType::Timestamp(_, Some(tz)) if tz.as_ref() == "UTC"));
     }
 
     #[test]

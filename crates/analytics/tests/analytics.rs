@@ -3,6 +3,8 @@
 //! system temp dir, removed at the end.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "analytics/chain.rs"]
+mod chain;
 #[path = "analytics/common.rs"]
 mod common;
 #[path = "analytics/lake.rs"]

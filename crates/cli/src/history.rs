@@ -14,12 +14,14 @@ pub struct LakeHistory {
 }
 
 impl LakeHistory {
-    /// Registers the lake at `root` (its `raw/flow` directory is created if missing, so that
-    /// files the desk writes later are found by every query).
+    /// Registers the lake at `root` (its `raw/flow` and `raw/chain` directories are created if
+    /// missing, so that files the desk writes later are found by every query).
     pub async fn open(root: &Path) -> anyhow::Result<Self> {
-        let flow = root.join("raw").join("flow");
-        std::fs::create_dir_all(&flow)
-            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", flow.display()))?;
+        for table in ["flow", "chain"] {
+            let dir = root.join("raw").join(table);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+        }
         Ok(Self {
             analytics: Analytics::open(root).await?,
         })
@@ -37,8 +39,21 @@ fn history_error(e: AnalyticsError) -> HistoryError {
 }
 
 impl HistoryQueries for LakeHistory {
+    /// The analytics catalog, each entry with a `description` (= its `summary`), the field the
+    /// dashboard reads.
     fn catalog(&self) -> serde_json::Value {
-        serde_json::to_value(NamedQuery::catalog()).unwrap_or(serde_json::Value::Null)
+        let mut catalog =
+            serde_json::to_value(NamedQuery::catalog()).unwrap_or(serde_json::Value::Null);
+        if let serde_json::Value::Array(entries) = &mut catalog {
+            for entry in entries {
+                if let serde_json::Value::Object(fields) = entry
+                    && let Some(summary) = fields.get("summary").cloned()
+                {
+                    fields.insert("description".to_owned(), summary);
+                }
+            }
+        }
+        catalog
     }
 
     fn run<'a>(&'a self, name: &'a str, params: &'a BTreeMap<String, String>) -> HistoryFuture<'a> {

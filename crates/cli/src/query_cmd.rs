@@ -1,7 +1,7 @@
 //! `gammaflow query`: SQL over the Parquet lake (DataFusion, through `gammaflow-analytics`).
 //!
 //! * `gammaflow query "SELECT …"`: one read-only statement over the lake's tables (`flow`, the
-//!   view `flow_v`, `chain` when present).
+//!   view `flow_v`, `chain`, and any other `raw/<table>` directory).
 //! * `gammaflow query --named NAME --param k=v …`: one of the server's named queries.
 //! * `gammaflow query --list`: the named queries, their parameters and columns.
 //!
@@ -22,7 +22,7 @@ use crate::Format;
 #[command(after_help = "\
 Tables: flow (one row per enriched print, prices as raw integers x 1e9), flow_v (the same with \
 strike and price as DOUBLE, root, multiplier (100; 50 for ES options) and premium as an exact \
-DECIMAL), and every other directory under LAKE/raw (chain). The partition columns year, month and \
+DECIMAL), chain (one-minute chain snapshots) and every other directory under LAKE/raw. The partition columns year, month and \
 day are strings: filter a day with year = '2025' AND month = '06' AND day = '09' so only its files \
 are read. Only SELECT, EXPLAIN, SHOW and DESCRIBE run.
 

@@ -84,6 +84,9 @@ pub struct ServeArgs {
     /// `log.level`: a tracing filter such as `info` or `debug,hyper=info`.
     #[arg(long)]
     pub log_level: Option<String>,
+    /// `events.file`: the macro events calendar, YAML (`none`: no events; default: built in).
+    #[arg(long)]
+    pub events_file: Option<String>,
 }
 
 /// File, then environment, then flags; validated at once.
@@ -109,7 +112,7 @@ fn load_config(args: &ServeArgs) -> Result<ServeConfig> {
         .map(|f| f.display().to_string())
         .collect::<Vec<_>>()
         .join(",");
-    let flags: [(&str, Option<&String>); 17] = [
+    let flags: [(&str, Option<&String>); 18] = [
         ("source.kind", args.source.as_ref()),
         ("source.speed", args.speed.as_ref()),
         ("source.files", (!files.is_empty()).then_some(&files)),
@@ -127,12 +130,17 @@ fn load_config(args: &ServeArgs) -> Result<ServeConfig> {
         ("http.web_dir", args.web_dir.as_ref()),
         ("log.format", args.log_format.as_ref()),
         ("log.level", args.log_level.as_ref()),
+        ("events.file", args.events_file.as_ref()),
     ];
     for (key, value) in flags {
         if let Some(value) = value
             && let Err(e) = raw.set(key, value)
         {
-            problems.push(format!("--{}: {e}", key.rsplit('.').next().unwrap_or(key)));
+            let flag = match key {
+                "events.file" => "events-file",
+                _ => key.rsplit('.').next().unwrap_or(key),
+            };
+            problems.push(format!("--{flag}: {e}"));
         }
     }
     let validated = raw.validate(file.as_deref());
@@ -230,6 +238,7 @@ async fn serve(config: ServeConfig) -> Result<()> {
         metrics,
         requests: channels.requests,
         history,
+        events: Arc::new(config.events.clone()),
         http: Arc::new(config.http.clone()),
         source_name,
         shutdown: stop_rx.clone(),
@@ -245,6 +254,8 @@ async fn serve(config: ServeConfig) -> Result<()> {
         source = source_name,
         lake = ?lake_dir,
         web_dir = ?config.http.web_dir,
+        events = config.events.events.len(),
+        events_source = %config.events.source,
         "serving; stream at ws://{address}/ws/stream"
     );
     let desk_task = tokio::spawn(desk.run(stop_rx.clone()));

@@ -16,4 +16,12 @@ pub enum EngineError {
         /// What is allowed.
         reason: String,
     },
+    /// The trade date of an event time could not be determined (outside the calendar).
+    #[error("no trade date for event time {at} ns: {reason}")]
+    Calendar {
+        /// The event time, ns since the epoch.
+        at: u64,
+        /// Why.
+        reason: String,
+    },
 }

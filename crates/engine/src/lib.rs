@@ -11,6 +11,8 @@
 //! * [`flow`]: per-contract volume, exact premium, aggressor split and signed delta/gamma
 //!   notional, shaped by the condition codes.
 //! * [`series`]: one-second flow buckets for the day's charts.
+//! * [`market`]: the ES/SPX state of the dashboard's trade date: last prices, basis, VWAP, SPX
+//!   open, the morning and afternoon range windows, one-minute bars and realized volatility.
 //! * [`pipeline`]: the [`pipeline::Engine`] that ties them together per product and session.
 //!
 //! ```
@@ -31,6 +33,7 @@ pub mod aggressor;
 pub mod chain;
 mod error;
 pub mod flow;
+pub mod market;
 pub mod pipeline;
 pub mod series;
 pub mod window;

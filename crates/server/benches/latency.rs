@@ -111,6 +111,7 @@ async fn main() {
         metrics,
         requests: channels.requests,
         history: None,
+        events: Arc::default(),
         http: Arc::new(http),
         source_name: "bench",
         shutdown: stop_rx.clone(),

@@ -18,7 +18,7 @@
 //!   activity: 0.25       # sim: fraction of the real market's trade count
 //!   files: []            # replay: Databento files
 //!   delayed: false       # polygon: 15-minute delayed feed
-//! products: [spxw, spy]  # spxw | spy | es; `spxw+1`: the first SPXW expiry after the 0DTE one
+//! products: [spxw, spxw+1, spxw+2, spy]  # spxw | spy | es; `spxw+1`: the first SPXW expiry after the 0DTE one
 //! window: 3              # strikes on each side of the money
 //! rate: 0.043            # risk-free rate for the Greeks
 //! exposure_interval_ms: 1000
@@ -36,6 +36,8 @@
 //! log:
 //!   format: human        # human | json
 //!   level: info          # a tracing filter, e.g. `info,gammaflow_server=debug`
+//! events:
+//!   file: null           # macro calendar YAML (see `crate::events`); null: the built-in one; none: no events
 //! ```
 
 use std::collections::BTreeMap;
@@ -50,6 +52,7 @@ use jiff::civil::{Date, Time};
 use serde::Deserialize;
 
 use crate::desk::{DeskConfig, DeskLake};
+use crate::events::Calendar;
 use crate::state::HttpConfig;
 
 /// Prefix of the environment overrides.
@@ -75,6 +78,8 @@ pub struct RawConfig {
     pub http: RawHttp,
     /// `log.*`.
     pub log: RawLog,
+    /// `events.*`.
+    pub events: RawEvents,
 }
 
 /// `source.*` as written.
@@ -162,6 +167,14 @@ pub struct RawLog {
     pub level: Option<String>,
 }
 
+/// `events.*` as written.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawEvents {
+    /// The calendar file; `none`: no events; absent: the built-in calendar.
+    pub file: Option<String>,
+}
+
 /// The data source to open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
@@ -220,6 +233,8 @@ pub struct ServeConfig {
     pub log_format: LogFormat,
     /// Log filter.
     pub log_level: String,
+    /// The macro events calendar (`GET /api/events`), read and validated.
+    pub events: Calendar,
 }
 
 /// Why the configuration cannot be used: every problem found, each naming its key.
@@ -239,7 +254,7 @@ fn origin(file: &Option<PathBuf>) -> String {
 }
 
 /// Every settable key, in the order of the documentation.
-pub const KEYS: [&str; 23] = [
+pub const KEYS: [&str; 24] = [
     "source.kind",
     "source.speed",
     "source.pace_from",
@@ -263,7 +278,12 @@ pub const KEYS: [&str; 23] = [
     "http.token",
     "http.throttle_ms",
     "http.web_dir",
+    "events.file",
 ];
+
+/// Products followed when `products` is not set: the SPXW 0DTE window and the next two SPXW
+/// expiries (for the dashboard's term structure and open-interest heatmap), and SPY 0DTE.
+pub const DEFAULT_PRODUCTS: [&str; 4] = ["spxw", "spxw+1", "spxw+2", "spy"];
 
 /// The environment variable that overrides `key` (`http.bind` → `GAMMAFLOW_HTTP_BIND`).
 pub fn env_name(key: &str) -> String {
@@ -355,6 +375,7 @@ impl RawConfig {
             "http.web_dir" => self.http.web_dir = Some(PathBuf::from(value)),
             "log.format" => self.log.format = text(),
             "log.level" => self.log.level = text(),
+            "events.file" => self.events.file = text(),
             _ => return Err(format!("unknown setting {key:?}")),
         }
         Ok(())
@@ -385,6 +406,7 @@ impl RawConfig {
         }
         let lake = self.validate_lake(&mut problems);
         let http = self.validate_http(&mut problems);
+        let events = self.validate_events(&mut problems);
         let log_format = match self.log.format.as_deref().unwrap_or("human") {
             "human" => LogFormat::Human,
             "json" => LogFormat::Json,
@@ -421,6 +443,34 @@ impl RawConfig {
             http,
             log_format,
             log_level: self.log.level.clone().unwrap_or_else(|| "info".to_owned()),
+            events,
+        })
+    }
+
+    /// Reads and validates the events calendar: `events.file`, the built-in one when absent,
+    /// none for `none`. Every problem of the file is listed, each naming the file, the entry and
+    /// the field.
+    fn validate_events(&self, problems: &mut Vec<String>) -> Calendar {
+        let parsed = match self.events.file.as_deref() {
+            None => Calendar::built_in(),
+            Some(f) if f.eq_ignore_ascii_case("none") || f.is_empty() => {
+                return Calendar::default();
+            }
+            Some(f) => match std::fs::read_to_string(f) {
+                Ok(text) => Calendar::parse(&text, f),
+                Err(e) => {
+                    problems.push(format!("events.file: cannot read {f}: {e}"));
+                    return Calendar::default();
+                }
+            },
+        };
+        parsed.unwrap_or_else(|e| {
+            problems.extend(
+                e.problems
+                    .iter()
+                    .map(|p| format!("events.file: {}: {p}", e.calendar)),
+            );
+            Calendar::default()
         })
     }
 
@@ -515,7 +565,7 @@ impl RawConfig {
         let names = self
             .products
             .clone()
-            .unwrap_or_else(|| vec!["spxw".to_owned(), "spy".to_owned()]);
+            .unwrap_or_else(|| DEFAULT_PRODUCTS.iter().map(|p| (*p).to_owned()).collect());
         if names.is_empty() {
             problems.push("products: at least one of spxw, spy, es".to_owned());
         }
@@ -690,7 +740,7 @@ mod tests {
         assert_eq!(c.source.kind, SourceKind::Sim);
         assert_eq!(c.http.bind.to_string(), "127.0.0.1:8000");
         assert_eq!(c.http.throttle_ms, 250);
-        assert_eq!(c.desk.engine.products.len(), 2);
+        assert_eq!(c.desk.engine.products.len(), DEFAULT_PRODUCTS.len());
         assert_eq!(
             c.desk.lake.as_ref().map(|l| l.root.clone()),
             Some(PathBuf::from("data"))
@@ -779,6 +829,77 @@ mod tests {
             panic!("accepted an offset for es");
         };
         assert_eq!(e.problems.len(), 2, "{e}");
+        Ok(())
+    }
+
+    #[test]
+    fn the_events_calendar_is_built_in_or_read_from_events_file() -> Result<(), ConfigError> {
+        let c = validate("")?;
+        assert_eq!(c.events.source, crate::events::BUILT_IN_SOURCE);
+        assert!(!c.events.events.is_empty());
+        assert!(
+            validate("events:\n  file: none\n")?
+                .events
+                .events
+                .is_empty()
+        );
+        let dir =
+            std::env::temp_dir().join(format!("gammaflow-config-events-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| ConfigError {
+            file: None,
+            problems: vec![e.to_string()],
+        })?;
+        let good = dir.join("good.yaml");
+        let bad = dir.join("bad.yaml");
+        let write = |path: &Path, text: &str| {
+            std::fs::write(path, text).map_err(|e| ConfigError {
+                file: None,
+                problems: vec![e.to_string()],
+            })
+        };
+        write(
+            &good,
+            "- {date: 2026-12-16, time: \"14:00\", kind: FOMC, title: x, importance: high}\n",
+        )?;
+        write(
+            &bad,
+            "- {date: 2026-12-32, time: \"14:00\", kind: FOMC, title: x, importance: high}\n\
+             - {date: 2026-12-16, time: \"14:00\", tz: Nowhere/Land, kind: FOMC, title: x, importance: high}\n",
+        )?;
+        let mut raw = RawConfig::default();
+        let mut problems = Vec::new();
+        raw.apply_env(
+            |name| (name == "GAMMAFLOW_EVENTS_FILE").then(|| good.display().to_string()),
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let c = raw.validate(None)?;
+        assert_eq!(c.events.source, good.display().to_string());
+        assert_eq!(c.events.events.len(), 1);
+        // Every problem at once, with the other keys' problems, each naming file, entry, field.
+        let yaml = format!("events:\n  file: {}\nwindow: 0\n", bad.display());
+        let Err(e) = validate(&yaml) else {
+            panic!("accepted {yaml}");
+        };
+        assert_eq!(e.problems.len(), 3, "{e}");
+        assert!(e.problems.iter().any(|p| p.starts_with("window")), "{e}");
+        let bad_name = bad.display().to_string();
+        for needle in ["entry 0 (2026-12-32): date:", "entry 1 (2026-12-16): tz:"] {
+            assert!(
+                e.problems
+                    .iter()
+                    .any(|p| p.starts_with(&format!("events.file: {bad_name}: {needle}"))),
+                "{needle} missing from {e}"
+            );
+        }
+        let Err(e) = validate("events:\n  file: /nonexistent/events.yaml\n") else {
+            panic!("accepted a missing file");
+        };
+        assert!(
+            e.problems[0].starts_with("events.file: cannot read /nonexistent/events.yaml"),
+            "{e}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }
 

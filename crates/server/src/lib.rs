@@ -11,6 +11,8 @@
 //!   the dashboard's built files; a bearer token when listening beyond loopback; graceful shutdown.
 //! * [`config`]: `gammaflow serve`'s YAML file, `GAMMAFLOW_*` environment overrides and flags,
 //!   validated at once with every problem listed.
+//! * [`events`]: the macro events calendar (FOMC, CPI, NFP, …) of `GET /api/events`: a YAML
+//!   file format, its validation, and the built-in US calendar.
 //!
 //! # Quick start
 //!
@@ -37,6 +39,7 @@
 //!     metrics,
 //!     requests: channels.requests,
 //!     history: None,
+//!     events: Arc::new(gammaflow_server::events::Calendar::built_in()?),
 //!     http: Arc::new(http),
 //!     source_name: "sim",
 //!     shutdown: stopped,
@@ -55,6 +58,7 @@
 pub mod config;
 pub mod desk;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod metrics;
 pub mod state;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::metrics::Metrics;
-use crate::wire::{ChainView, DeskView};
+use crate::wire::{ChainView, DeskView, IntradayView, MarketBarsView};
 
 /// Settings of the HTTP side.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +47,18 @@ pub enum DeskRequest {
         product: String,
         /// Where the answer goes; `None` for an unknown product or before its first session.
         reply: oneshot::Sender<Option<ChainView>>,
+    },
+    /// The day's flow of a product as cumulative per-minute points.
+    Intraday {
+        /// Product key.
+        product: String,
+        /// Where the answer goes; `None` for an unknown product.
+        reply: oneshot::Sender<Option<IntradayView>>,
+    },
+    /// The trade date's ES one-minute bars.
+    MarketBars {
+        /// Where the answer goes.
+        reply: oneshot::Sender<MarketBarsView>,
     },
 }
 
@@ -93,6 +105,8 @@ pub struct AppState {
     pub requests: mpsc::Sender<DeskRequest>,
     /// History queries over the lake, when a lake is configured.
     pub history: Option<Arc<dyn HistoryQueries>>,
+    /// The macro events calendar (`GET /api/events`), loaded at startup.
+    pub events: Arc<crate::events::Calendar>,
     /// HTTP settings.
     pub http: Arc<HttpConfig>,
     /// The source's name, for metric labels.

@@ -14,6 +14,13 @@
 //! move of the underlying with the classic dealer sign (dealers long calls, short puts); times as
 //! ns since the Unix epoch (UTC) plus a New York wall-clock string for display. Unknown values are
 //! `null`. A breaking change of this schema increments [`SCHEMA_VERSION`]; adding a field does not.
+//!
+//! [`DeskView::market`] is the ES/SPX state of the dashboard trade date ([`MarketView`]: last ES
+//! and SPX, basis, ES VWAP, SPX open, the morning and afternoon range windows with their ±1σ/±2σ
+//! bands, touches and breakout, realized volatility per window), computed from event time by
+//! `gammaflow_engine::market`, whose docs give the rules and formulas. The day series are not in
+//! the stream (they grow all day): `GET /api/intraday/{product}` ([`IntradayView`]) and
+//! `GET /api/market/bars` ([`MarketBarsView`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +61,9 @@ pub struct DeskView {
     pub source: SourceStatus,
     /// One entry per followed product, in configuration order.
     pub products: Vec<ProductView>,
+    /// ES/SPX state of the trade date (always serialised; `null` before any ES or SPX event
+    /// inside a trade-date window).
+    pub market: Option<MarketView>,
 }
 
 /// Where the data comes from and how it is doing.
@@ -234,6 +244,182 @@ pub struct ChainContractView {
     pub gex_oi: Option<f64>,
 }
 
+/// ES/SPX state of the dashboard trade date (`desk.market`), from event time only; prices in index
+/// points. See `gammaflow_engine::market` for the rules and formulas.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MarketView {
+    /// Trade date (ISO) the state belongs to: 20:15 ET the evening before to the cash close.
+    pub trade_date: Option<String>,
+    /// ES front-month symbol (`ESM25`).
+    pub es_symbol: Option<String>,
+    /// Last ES trade price.
+    pub es: Option<f64>,
+    /// Last SPX index value.
+    pub spx: Option<f64>,
+    /// ES − SPX, points.
+    pub basis: Option<f64>,
+    /// ES volume-weighted average price of the trade date so far.
+    pub vwap: Option<f64>,
+    /// Where the VWAP comes from: `computed` (from the ES trades).
+    pub vwap_source: String,
+    /// First SPX value at or after 09:30 New York, frozen for the day.
+    pub spx_open: Option<f64>,
+    /// ES − SPX at that moment (or at the first ES trade after it).
+    pub basis_at_open: Option<f64>,
+    /// The 0DTE SPXW ATM implied volatility the bands use (annualised fraction), `null` before
+    /// quotes.
+    pub atm_iv: Option<f64>,
+    /// Morning then afternoon.
+    pub ranges: Vec<RangeView>,
+    /// Realized volatility of ES one-minute bars: overnight, morning, afternoon, full.
+    pub realized: Vec<RealizedVolView>,
+}
+
+/// One range window with its bands, touches and breakout, in ES points.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RangeView {
+    /// `morning` or `afternoon`.
+    pub name: String,
+    /// What the centre is: `ES VWAP` or `SPX open projected to ES`.
+    pub reference_label: String,
+    /// `pending` (before start), `active` or `closed`, by event time.
+    pub status: String,
+    /// Window start, ns since the epoch.
+    pub start_ns: u64,
+    /// Window end (exclusive), ns since the epoch.
+    pub end_ns: u64,
+    /// Window start as New York `HH:MM`.
+    pub start_new_york: String,
+    /// Window end as New York `HH:MM`.
+    pub end_new_york: String,
+    /// Band centre (moves with the VWAP in the morning; frozen in the afternoon).
+    pub reference: Option<f64>,
+    /// The implied volatility the width was set from (annualised fraction).
+    pub sigma: Option<f64>,
+    /// Half width of the 1σ band: centre × σ × √τ, τ in ACT/365 years to the window's end.
+    pub half_width_1s: Option<f64>,
+    /// Half width of the 2σ band (twice the 1σ one).
+    pub half_width_2s: Option<f64>,
+    /// Band levels high → low: `+2σ`, `+1σ`, `ref`, `−1σ`, `−2σ` (empty before the width is set).
+    pub levels: Vec<BandLevel>,
+    /// Touches counted over all bands (buffer and cooldown rules).
+    pub touches: u64,
+    /// Time of the first touch, ns since the epoch.
+    pub first_touch_ns: Option<u64>,
+    /// Time of the first touch, New York wall clock (`2025-06-09T10:01:02.5`).
+    pub first_touch_new_york: Option<String>,
+    /// `up`, `down`, or `null` (no breakout yet).
+    pub breakout: Option<String>,
+    /// When the breakout completed (the price stayed beyond 1σ for the breakout time), ns.
+    pub breakout_ns: Option<u64>,
+    /// The same, New York wall clock.
+    pub breakout_new_york: Option<String>,
+    /// Last ES price relative to the 1σ band: `inside`, `above`, `below`, or `null`.
+    pub position: Option<String>,
+    /// At the window's end: whether ES closed inside the 1σ band (`null` while open).
+    pub closed_inside: Option<bool>,
+}
+
+/// One level of a range window.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BandLevel {
+    /// `+2σ`, `+1σ`, `ref`, `−1σ` or `−2σ`.
+    pub label: String,
+    /// The level, points.
+    pub price: f64,
+    /// Touches of this level (always 0 for `ref`).
+    pub touches: u64,
+}
+
+/// Realized volatility of one window of the trade date.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RealizedVolView {
+    /// `overnight`, `morning`, `afternoon` or `full`.
+    pub name: String,
+    /// Window start, New York `HH:MM`.
+    pub from_new_york: String,
+    /// Window end, New York `HH:MM`.
+    pub to_new_york: String,
+    /// Completed one-minute bars in the window so far.
+    pub bars: u64,
+    /// Annualised close-to-close realized volatility (fraction, 252 × 1380 minutes a year),
+    /// `null` under 3 bars.
+    pub rv: Option<f64>,
+}
+
+/// `GET /api/intraday/{product}`: the day's flow of a product, one point per event-time minute
+/// with prints, cumulative since the session start.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IntradayView {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// Product key.
+    pub product: String,
+    /// The minutes, oldest first.
+    pub points: Vec<IntradayPoint>,
+}
+
+/// Cumulative flow at the end of one minute.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IntradayPoint {
+    /// Minute start, ns since the epoch.
+    pub ts: u64,
+    /// Minute start, New York wall clock (`2025-06-09T10:31:00`).
+    pub time_new_york: String,
+    /// Underlying price of the minute's last print.
+    pub underlying: Option<f64>,
+    /// Call contracts traded so far.
+    pub call_volume: u64,
+    /// Put contracts traded so far.
+    pub put_volume: u64,
+    /// Call premium so far, US$.
+    pub call_premium: f64,
+    /// Put premium so far, US$.
+    pub put_premium: f64,
+    /// Buyer- minus seller-initiated call premium so far, US$.
+    pub call_net_premium: f64,
+    /// Buyer- minus seller-initiated put premium so far, US$.
+    pub put_net_premium: f64,
+    /// Signed call delta notional so far.
+    pub call_net_delta: f64,
+    /// Signed put delta notional so far.
+    pub put_net_delta: f64,
+}
+
+/// `GET /api/market/bars`: the trade date's ES one-minute bars with VWAP and SPX.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MarketBarsView {
+    /// [`SCHEMA_VERSION`].
+    pub schema: u32,
+    /// ES contract of the bars.
+    pub es_symbol: Option<String>,
+    /// The bars, oldest first (minutes with ES trades only).
+    pub bars: Vec<MarketBar>,
+}
+
+/// One ES minute.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MarketBar {
+    /// Minute start, ns since the epoch.
+    pub ts: u64,
+    /// Minute start, New York wall clock.
+    pub time_new_york: String,
+    /// First trade price, points.
+    pub open: f64,
+    /// Highest trade price, points.
+    pub high: f64,
+    /// Lowest trade price, points.
+    pub low: f64,
+    /// Last trade price, points.
+    pub close: f64,
+    /// Contracts traded.
+    pub volume: u64,
+    /// Trade-date VWAP at the end of the minute.
+    pub vwap: Option<f64>,
+    /// Last SPX value at or before the end of the minute.
+    pub spx: Option<f64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +446,7 @@ mod tests {
         let text = serde_json::to_string(&message)?;
         assert!(text.starts_with(r#"{"schema":1,"kind":"snapshot","desk":{"seq":3"#));
         assert!(text.contains(r#""iv":null"#));
+        assert!(text.ends_with(r#""market":null}}"#), "{text}");
         let back: StreamMessage = serde_json::from_str(&text)?;
         assert_eq!(back, message);
         Ok(())

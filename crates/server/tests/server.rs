@@ -6,4 +6,5 @@
 mod server {
     mod desk;
     mod http;
+    mod market;
 }

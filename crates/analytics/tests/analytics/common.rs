@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use gammaflow_model::event::{Conditions, ExchangeId, Side};
-use gammaflow_model::{OptionContract, OptionRight, OptionRoot, Price, Size, UnixNanos};
-use gammaflow_store::{FlowRow, Lake, LakeConfig};
+use gammaflow_model::{Money, OptionContract, OptionRight, OptionRoot, Price, Size, UnixNanos};
+use gammaflow_store::{ChainRow, FlowRow, Lake, LakeConfig};
 use jiff::civil::{Date, Time, date};
 
 /// A directory under the system temp dir, removed on drop.
@@ -246,4 +246,170 @@ pub fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect()
+}
+
+pub const JUNE_6: Date = date(2025, 6, 6);
+
+/// One chain snapshot row: `premium` in whole US$, NaN floats are stored as null.
+#[allow(clippy::too_many_arguments)]
+pub fn chain_row(
+    ts: UnixNanos,
+    root: &str,
+    expiry: Date,
+    right: OptionRight,
+    strike: i64,
+    underlying: &str,
+    volume: u64,
+    premium: i64,
+    net_delta: f64,
+    open_interest: u64,
+    iv: f64,
+    gex_oi: f64,
+    gex_flow: f64,
+) -> ChainRow {
+    ChainRow {
+        ts,
+        underlying_price: Some(underlying.parse().unwrap()),
+        contract: OptionContract::new(
+            OptionRoot::new(root).unwrap(),
+            expiry,
+            right,
+            Price::from_integer(strike).unwrap(),
+        ),
+        bid: None,
+        ask: None,
+        bid_size: None,
+        ask_size: None,
+        last: None,
+        volume,
+        buy_volume: volume,
+        sell_volume: 0,
+        premium: Money::from_raw(i128::from(premium) * 1_000_000_000),
+        buy_premium: Money::ZERO,
+        sell_premium: Money::ZERO,
+        net_delta_notional: net_delta,
+        net_gamma_notional: f64::NAN,
+        open_interest,
+        iv,
+        delta: f64::NAN,
+        gamma: f64::NAN,
+        vega: f64::NAN,
+        theta: f64::NAN,
+        gex_oi,
+        gex_flow,
+    }
+}
+
+/// The 09:32 SPXW snapshot's values for strike `5990 + 5 i` (i = 0..=5; 6015 has no put):
+///
+/// | | volume | premium | net delta | OI | IV | GEX (OI) | GEX (flow) |
+/// |---|---|---|---|---|---|---|---|
+/// | call | 100 + i | 1000 (i + 1) | 10 i | 500 + i | 0.20 + 0.01 i | 1000 i | −100 i |
+/// | put | 200 + i | 2000 (i + 1) | −5 i | 700 + i | 0.25 (unknown at 5990) | −500 i | 50 i |
+pub fn snapshot_0932() -> Vec<ChainRow> {
+    let ts = ny(JUNE_9, 9, 32, 0);
+    let mut rows = Vec::new();
+    for i in 0..6_u32 {
+        let strike = 5990 + 5 * i64::from(i);
+        let n = f64::from(i);
+        rows.push(chain_row(
+            ts,
+            "SPXW",
+            JUNE_9,
+            OptionRight::Call,
+            strike,
+            "6002.50",
+            100 + u64::from(i),
+            1000 * (i64::from(i) + 1),
+            10.0 * n,
+            500 + u64::from(i),
+            0.20 + 0.01 * n,
+            1000.0 * n,
+            -100.0 * n,
+        ));
+        if i < 5 {
+            rows.push(chain_row(
+                ts,
+                "SPXW",
+                JUNE_9,
+                OptionRight::Put,
+                strike,
+                "6002.50",
+                200 + u64::from(i),
+                2000 * (i64::from(i) + 1),
+                -5.0 * n,
+                700 + u64::from(i),
+                if i == 0 { f64::NAN } else { 0.25 },
+                -500.0 * n,
+                50.0 * n,
+            ));
+        }
+    }
+    rows
+}
+
+/// The known chain snapshots:
+///
+/// * June 9, 09:31: SPXW (underlying 6001) expiring June 9, strikes 5995, 6000, 6005, calls and
+///   puts, plus a 6000 call expiring June 10; SPY (600.10) 600 call and put.
+/// * June 9, 09:32: SPXW, [`snapshot_0932`] (underlying 6002.50).
+/// * June 9, 10:00: SPXW (6010.25), strikes 6005, 6010, 6015, calls and puts.
+/// * June 10, 09:31: one SPXW call; June 6, 15:59: one SPXW call (a day with snapshots only).
+pub fn known_chain_rows() -> Vec<ChainRow> {
+    use OptionRight::{Call, Put};
+    let simple = |ts, root, expiry, right, strike, underlying| {
+        chain_row(
+            ts, root, expiry, right, strike, underlying, 1, 10, 0.0, 1, 0.2, 0.0, 0.0,
+        )
+    };
+    let mut rows = Vec::new();
+    let t0931 = ny(JUNE_9, 9, 31, 0);
+    for strike in [5995, 6000, 6005] {
+        for right in [Call, Put] {
+            rows.push(simple(t0931, "SPXW", JUNE_9, right, strike, "6001"));
+        }
+    }
+    rows.push(simple(t0931, "SPXW", JUNE_10, Call, 6000, "6001"));
+    rows.push(simple(t0931, "SPY", JUNE_9, Call, 600, "600.10"));
+    rows.push(simple(t0931, "SPY", JUNE_9, Put, 600, "600.10"));
+    rows.extend(snapshot_0932());
+    let t1000 = ny(JUNE_9, 10, 0, 0);
+    for strike in [6005, 6010, 6015] {
+        for right in [Call, Put] {
+            rows.push(simple(t1000, "SPXW", JUNE_9, right, strike, "6010.25"));
+        }
+    }
+    rows.push(simple(
+        ny(JUNE_10, 9, 31, 0),
+        "SPXW",
+        JUNE_10,
+        Call,
+        6020,
+        "6015",
+    ));
+    rows.push(simple(
+        ny(JUNE_6, 15, 59, 0),
+        "SPXW",
+        JUNE_6,
+        Call,
+        5950,
+        "5940",
+    ));
+    rows
+}
+
+/// Appends chain `rows` to the lake at `root` and flushes.
+pub fn write_chain(root: &Path, rows: &[ChainRow]) {
+    let mut lake = Lake::open(root, LakeConfig::default()).unwrap();
+    for row in rows {
+        lake.append_chain(row, row.ts).unwrap();
+    }
+    lake.flush().unwrap();
+}
+
+/// A lake with the known prints and the known chain snapshots.
+pub fn full_lake(name: &str) -> TempDir {
+    let dir = known_lake(name);
+    write_chain(dir.path(), &known_chain_rows());
+    dir
 }

@@ -3,14 +3,14 @@
 use gammaflow_analytics::Analytics;
 use serde_json::json;
 
-use crate::common::{JUNE_9, TempDir, known_lake, known_rows, params, write};
+use crate::common::{JUNE_9, TempDir, full_lake, known_lake, known_rows, params, write};
 
 #[tokio::test]
-async fn an_empty_or_missing_lake_has_an_empty_flow_table() {
+async fn an_empty_or_missing_lake_has_empty_flow_and_chain_tables() {
     let dir = TempDir::new("empty-lake");
     for root in [dir.path().to_owned(), dir.path().join("nowhere")] {
         let analytics = Analytics::open(&root).await.unwrap();
-        assert_eq!(analytics.tables(), ["flow"]);
+        assert_eq!(analytics.tables(), ["chain", "flow"]);
         let result = analytics
             .sql("SELECT count(*) AS n FROM flow_v")
             .await
@@ -19,6 +19,8 @@ async fn an_empty_or_missing_lake_has_an_empty_flow_table() {
         let columns = analytics.sql("SELECT * FROM flow").await.unwrap().columns();
         assert_eq!(columns.len(), 23);
         assert_eq!(&columns[20..], ["year", "month", "day"]);
+        let chain = analytics.sql("SELECT * FROM chain").await.unwrap();
+        assert_eq!((chain.num_rows(), chain.columns().len()), (0, 33));
     }
     // An existing but empty flow directory behaves the same.
     std::fs::create_dir_all(dir.path().join("raw/flow")).unwrap();
@@ -32,21 +34,31 @@ async fn an_empty_or_missing_lake_has_an_empty_flow_table() {
 
 #[tokio::test]
 async fn a_day_query_reads_only_that_day() {
-    let lake = known_lake("pruning");
-    // A damaged file on another day: reading it fails, so a query that succeeds did not read it.
-    let other_day = lake.path().join("raw/flow/year=2025/month=06/day=11");
-    std::fs::create_dir_all(&other_day).unwrap();
-    std::fs::write(
-        other_day.join("part-000000000900-000000000901.parquet"),
-        b"not a parquet file",
-    )
-    .unwrap();
+    use gammaflow_analytics::NamedQuery;
+    let lake = full_lake("pruning");
+    // Damaged files on another day: reading them fails, so a query that succeeds did not.
+    for table in ["flow", "chain"] {
+        let other_day = lake
+            .path()
+            .join(format!("raw/{table}/year=2025/month=06/day=11"));
+        std::fs::create_dir_all(&other_day).unwrap();
+        std::fs::write(
+            other_day.join("part-000000000900-000000000901.parquet"),
+            b"not a parquet file",
+        )
+        .unwrap();
+    }
     let analytics = Analytics::open(lake.path()).await.unwrap();
-    for query in gammaflow_analytics::NamedQuery::ALL {
-        let result = analytics
-            .named(query.name(), &params(&[("date", "2025-06-10")]))
-            .await
-            .unwrap();
+    for query in NamedQuery::ALL {
+        let pairs: &[(&str, &str)] = match query {
+            // Every day, by definition.
+            NamedQuery::LakeDates => continue,
+            NamedQuery::ChainMinutes | NamedQuery::ChainAt => {
+                &[("date", "2025-06-10"), ("root", "SPXW")]
+            }
+            _ => &[("date", "2025-06-10")],
+        };
+        let result = analytics.named(query.name(), &params(pairs)).await.unwrap();
         assert!(result.num_rows() > 0, "{}", query.name());
     }
     let one_day = analytics
@@ -90,7 +102,8 @@ async fn rows_flushed_after_opening_are_seen() {
 #[tokio::test]
 async fn every_table_directory_becomes_a_table() {
     let lake = known_lake("tables");
-    // Another table in the same layout (a copy of a flow file), and one without files.
+    // Another table in the same layout (a copy of a flow file), and `chain` without files (it
+    // exists anyway: its schema is the store's).
     let file = gammaflow_store::day_files(lake.path(), JUNE_9).unwrap()[0]
         .path
         .clone();
@@ -99,7 +112,7 @@ async fn every_table_directory_becomes_a_table() {
     std::fs::copy(&file, day.join("part-000000000001-000000000008.parquet")).unwrap();
     std::fs::create_dir_all(lake.path().join("raw/chain/year=2025")).unwrap();
     let analytics = Analytics::open(lake.path()).await.unwrap();
-    assert_eq!(analytics.tables(), ["flow", "snapshots"]);
+    assert_eq!(analytics.tables(), ["chain", "flow", "snapshots"]);
     let result = analytics
         .sql("SELECT day, count(*) AS n FROM snapshots GROUP BY day")
         .await

@@ -3,7 +3,18 @@
 use gammaflow_analytics::{Analytics, AnalyticsError, NamedQuery};
 use serde_json::{Value, json};
 
-use crate::common::{known_lake, params};
+use crate::common::{full_lake, known_lake, params};
+
+/// Parameters every query accepts: its required ones, for June 9 and SPXW.
+fn sample_params(query: NamedQuery) -> &'static [(&'static str, &'static str)] {
+    match query {
+        NamedQuery::LakeDates => &[],
+        NamedQuery::ChainMinutes | NamedQuery::ChainAt => {
+            &[("date", "2025-06-09"), ("root", "SPXW")]
+        }
+        _ => &[("date", "2025-06-09")],
+    }
+}
 
 async fn rows(analytics: &Analytics, name: &str, pairs: &[(&str, &str)]) -> Vec<Value> {
     let result = analytics.named(name, &params(pairs)).await.unwrap();
@@ -281,7 +292,7 @@ async fn every_named_query_runs_on_an_empty_lake() {
         let analytics = Analytics::open(&root).await.unwrap();
         for query in NamedQuery::ALL {
             let result = analytics
-                .named(query.name(), &params(&[("date", "2025-06-09")]))
+                .named(query.name(), &params(sample_params(query)))
                 .await
                 .unwrap();
             assert_eq!(result.num_rows(), 0, "{}", query.name());
@@ -293,11 +304,11 @@ async fn every_named_query_runs_on_an_empty_lake() {
 
 #[tokio::test]
 async fn result_columns_match_the_catalog() {
-    let lake = known_lake("catalog");
+    let lake = full_lake("catalog");
     let analytics = Analytics::open(lake.path()).await.unwrap();
     for query in NamedQuery::ALL {
         let result = analytics
-            .named(query.name(), &params(&[("date", "2025-06-09")]))
+            .named(query.name(), &params(sample_params(query)))
             .await
             .unwrap();
         let expected: Vec<&str> = query.spec().columns.iter().map(|c| c.name).collect();

@@ -9,7 +9,7 @@ use crate::common::known_lake;
 async fn the_flow_table_and_view_hold_every_row() {
     let lake = known_lake("sql-rows");
     let analytics = Analytics::open(lake.path()).await.unwrap();
-    assert_eq!(analytics.tables(), ["flow"]);
+    assert_eq!(analytics.tables(), ["chain", "flow"]);
     let result = analytics
         .sql("SELECT count(*) AS n, sum(size) AS size, max(seq) AS seq FROM flow")
         .await

@@ -112,12 +112,15 @@ fn query_lists_the_named_queries_and_reports_bad_input() {
         "flow-series",
         "premium-by-side",
         "top-trades",
+        "lake-dates",
+        "chain-minutes",
+        "chain-at",
     ] {
         assert!(run.stdout.contains(name), "{}", run.stdout);
     }
     let run = gammaflow(&["query", "--list", "--format", "json"]);
     let catalog: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(catalog.as_array().unwrap().len(), 4);
+    assert_eq!(catalog.as_array().unwrap().len(), 7);
 
     let lake = temp_path("query-empty").display().to_string();
     // An empty lake answers with no rows.

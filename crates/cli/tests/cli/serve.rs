@@ -231,6 +231,44 @@ fn the_stream_shows_the_window_and_its_volume_equals_the_lake() {
     assert_eq!(trades, not_excluded, "{history}");
     let bad = server.get("/api/history/net-delta-by-strike?date=yesterday");
     assert!(bad.contains("date"), "{bad}");
+    // The history page's queries: the day, its chain snapshot minutes, one snapshot's grid.
+    let json = |path: &str| -> serde_json::Value {
+        let body = server.get(path);
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+    };
+    let catalog = json("/api/history");
+    assert!(
+        catalog
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["description"].is_string()),
+        "{catalog}"
+    );
+    let dates = json("/api/history/lake-dates");
+    assert_eq!(dates[0]["date"], "2025-06-09", "{dates}");
+    assert_eq!(dates[0]["prints"], not_excluded, "{dates}");
+    let minutes = json("/api/history/chain-minutes?date=2025-06-09&root=SPXW");
+    let minutes = minutes.as_array().unwrap();
+    assert!(!minutes.is_empty());
+    // Every root's snapshot minutes (SPXW and SPY).
+    assert!(
+        dates[0]["chain_minutes"].as_u64().unwrap() >= minutes.len() as u64,
+        "{dates}"
+    );
+    let first = minutes[0]["time_new_york"].as_str().unwrap().to_owned();
+    let grid = json(&format!(
+        "/api/history/chain-at?date=2025-06-09&root=SPXW&at={first}&strikes=3"
+    ));
+    let grid = grid.as_array().unwrap();
+    assert!(!grid.is_empty() && grid.len() <= 6, "{grid:?}");
+    assert!(grid.iter().all(|r| r["time_new_york"] == first.as_str()));
+    let k: Vec<f64> = grid.iter().map(|r| r["strike"].as_f64().unwrap()).collect();
+    assert!(k.windows(2).all(|w| w[0] > w[1]), "{k:?}");
+    // The macro calendar (built in).
+    let events = json("/api/events?from=2026-12-01&days=31");
+    assert_eq!(events["source"], "built-in");
+    assert_eq!(events["events"].as_array().unwrap().len(), 3, "{events}");
     server.stop();
     // After the graceful stop (flush, compaction) the lake holds the same prints.
     assert_eq!(wire_volume, lake_volume(&lake));
@@ -286,6 +324,8 @@ fn a_bad_configuration_lists_every_problem() {
         "5",
         "--products",
         "spxw,ndx",
+        "--events-file",
+        "/nonexistent/events.yaml",
     ]);
     assert!(!run.ok);
     for needle in [
@@ -293,6 +333,7 @@ fn a_bad_configuration_lists_every_problem() {
         "source.speed",
         "http.throttle_ms",
         "\"ndx\"",
+        "events.file: cannot read /nonexistent/events.yaml",
     ] {
         assert!(
             run.stderr.contains(needle),

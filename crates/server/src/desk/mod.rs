@@ -6,6 +6,7 @@
 //!    ▲                  │ subscribe/unsubscribe
 //!    └──────────────────┘
 //!                       └──every publish interval──▶ watch<Arc<DeskView>> ──▶ WebSocket clients
+//!    └──events──▶ MarketTracker (ES/SPX, VWAP, ranges, bars) ◀── SPXW ATM IV at each publication
 //! ```
 //!
 //! * **One task, no locks on the hot path.** The engine is single-threaded and deterministic; the
@@ -26,6 +27,14 @@
 //!   copied into the metrics on every publish. When a finite source ends, the desk flushes the
 //!   lake, publishes the final state and keeps serving it until shutdown. On shutdown it closes
 //!   the lake (flush, then join the writer thread) and compacts the days it wrote.
+//! * **Market state**: every event also goes to a [`MarketTracker`] (O(1) per event): ES and SPX,
+//!   basis, VWAP, the SPX open, the morning and afternoon ranges, ES one-minute bars and realized
+//!   volatility of the dashboard trade date. At each publication the tracker receives the 0DTE ATM
+//!   IV of the first `SPXW` product (else the first product; [`view::atm_iv`]: the mean of the ATM
+//!   call and put IV, only when that product's expiry is the tracker's trade date), stamped with
+//!   the current event time, and its state becomes [`DeskView::market`]. The bars and the
+//!   per-minute flow are answered on request ([`DeskRequest::MarketBars`],
+//!   [`DeskRequest::Intraday`]), not published.
 //! * **Time**: the desk never reads the wall clock for market logic; event time comes from the
 //!   events. Wall time only paces publishing and measures events per second.
 
@@ -41,6 +50,7 @@ use std::time::{Duration, Instant};
 use futures_util::{FutureExt, StreamExt};
 use gammaflow_engine::chain::EnrichedTrade;
 use gammaflow_engine::flow::PrintTreatment;
+use gammaflow_engine::market::MarketTracker;
 use gammaflow_engine::pipeline::{Engine, EngineConfig, ProductConfig, Sink};
 use gammaflow_model::event::{Conditions, Event};
 use gammaflow_model::{OptionContract, UnixNanos};
@@ -190,6 +200,8 @@ impl Sink for DeskSink {
 /// The desk; see the module docs.
 pub struct Desk {
     engine: Engine,
+    /// ES/SPX state of the trade date.
+    market: MarketTracker,
     products: Vec<ProductConfig>,
     source: Box<dyn Source>,
     sink: DeskSink,
@@ -204,6 +216,8 @@ pub struct Desk {
     status: SourceStatus,
     seq: u64,
     now: UnixNanos,
+    /// Parquet files (both tables) the writer had written at the last metrics update.
+    files_seen: u64,
     last_event_at: Instant,
     last_publish: Instant,
     dirty: bool,
@@ -265,6 +279,7 @@ impl Desk {
         metrics.source_up.store(1, Ordering::Relaxed);
         let desk = Desk {
             engine,
+            market: MarketTracker::default(),
             products,
             source,
             sink: DeskSink {
@@ -291,6 +306,7 @@ impl Desk {
             status,
             seq: 0,
             now: UnixNanos(0),
+            files_seen: 0,
             last_event_at: Instant::now(),
             last_publish: Instant::now(),
             dirty: true,
@@ -420,6 +436,11 @@ impl Desk {
             self.status.errors += 1;
             self.status.last_error = Some(format!("engine refused an event at {} ns: {e}", ts.0));
         }
+        if let Err(e) = self.market.on_event(&event) {
+            inc(&self.metrics.engine_errors);
+            self.status.errors += 1;
+            self.status.last_error = Some(format!("market state: {e}"));
+        }
         if let Some(e) = self.sink.lake_error.take() {
             inc(&self.metrics.lake_errors);
             self.status.last_error = Some(format!("lake: {e}"));
@@ -521,6 +542,17 @@ impl Desk {
                 // The asker may have given up; nothing to do then.
                 let _ = reply.send(chain);
             }
+            DeskRequest::Intraday { product, reply } => {
+                let intraday = self
+                    .products
+                    .iter()
+                    .position(|p| view::product_key(p) == product)
+                    .and_then(|i| view::intraday_view(&self.engine, i, &self.products[i]));
+                let _ = reply.send(intraday);
+            }
+            DeskRequest::MarketBars { reply } => {
+                let _ = reply.send(view::market_bars_view(&self.market));
+            }
         }
     }
 
@@ -548,7 +580,14 @@ impl Desk {
                 .store(w.rows_persisted, Ordering::Relaxed);
             m.lake_writer_lag.store(w.lag(), Ordering::Relaxed);
             m.lake_wal_bytes.store(w.wal_bytes, Ordering::Relaxed);
+            // A new Parquet file (either table) means a flush wrote rows since the last look:
+            // stamp it with the desk's event time (the lake works in event time).
             m.lake_files.store(w.files, Ordering::Relaxed);
+            let files = w.files + w.chain_files;
+            if files > self.files_seen && self.now.0 > 0 {
+                m.lake_last_flush.set(self.now.0 as f64 / 1e9);
+            }
+            self.files_seen = files;
             m.lake_errors.fetch_max(w.errors, Ordering::Relaxed);
         }
         if let Some(sender) = &self.sink.lake
@@ -579,7 +618,14 @@ impl Desk {
                 let config = self.products[i];
                 view::product_view(&mut self.engine, i, &config, self.now, refresh)
             })
-            .collect();
+            .collect::<Vec<_>>();
+        if let Some(iv) = view::atm_iv(&products, self.market.trade_date())
+            && let Err(e) = self.market.set_atm_iv(self.now, iv)
+        {
+            inc(&self.metrics.engine_errors);
+            self.status.last_error = Some(format!("market state: {e}"));
+        }
+        let market = view::market_view(&mut self.market);
         let time_new_york = if self.now.0 == 0 {
             String::new()
         } else {
@@ -593,6 +639,7 @@ impl Desk {
             time_new_york,
             source: self.status.clone(),
             products,
+            market,
         };
         self.publish.send_replace(Arc::new(view));
         inc(&self.metrics.desk_published);

@@ -1,4 +1,5 @@
-//! Builds the wire views ([`ProductView`], [`ChainView`]) from the engine's state.
+//! Builds the wire views ([`ProductView`], [`ChainView`], [`MarketView`], [`IntradayView`],
+//! [`MarketBarsView`]) from the engine's and the market tracker's state.
 
 use gammaflow_engine::chain::ChainState;
 use gammaflow_engine::flow::ContractFlow;
@@ -8,9 +9,15 @@ use gammaflow_model::expiry::OptionProduct;
 use gammaflow_model::{OptionContract, OptionRight, UnixNanos};
 use gammaflow_quant::chain::ChainAnalysis;
 
+use gammaflow_engine::market::MarketTracker;
+use gammaflow_engine::market::range::RangeTracker;
+use gammaflow_model::Money;
+use gammaflow_model::session::to_new_york;
+
 use crate::wire::{
-    ChainContractView, ChainView, FlowTotals, ProductView, SCHEMA_VERSION, SideView, StrikeView,
-    VendorGreeksCheck,
+    BandLevel, ChainContractView, ChainView, FlowTotals, IntradayPoint, IntradayView, MarketBar,
+    MarketBarsView, MarketView, ProductView, RangeView, RealizedVolView, SCHEMA_VERSION, SideView,
+    StrikeView, VendorGreeksCheck,
 };
 
 /// The key of a product in URLs and messages: `spxw`, `spy`, `es`, and `+N` after it for the
@@ -223,4 +230,233 @@ pub fn chain_view(
         spot: finite(chain.underlying()),
         contracts,
     })
+}
+
+/// `t` on the New York wall clock (`2025-06-09T10:31:02.5`), empty if it cannot be converted.
+pub fn new_york_datetime(t: UnixNanos) -> String {
+    to_new_york(t)
+        .map(|z| z.datetime().to_string())
+        .unwrap_or_default()
+}
+
+/// `t` as New York `HH:MM`, empty if it cannot be converted.
+fn new_york_hh_mm(t: UnixNanos) -> String {
+    to_new_york(t)
+        .map(|z| format!("{:02}:{:02}", z.hour(), z.minute()))
+        .unwrap_or_default()
+}
+
+/// The 0DTE ATM implied volatility of the published products for trade date `trade_date`: the
+/// first product whose root is `SPXW` (else the first product), its ATM strike's call and put IV
+/// averaged (one of them if the other is unknown). `None` unless that product's expiry is the
+/// trade date (so an expired chain's IV never sizes today's bands).
+pub fn atm_iv(products: &[ProductView], trade_date: Option<jiff::civil::Date>) -> Option<f64> {
+    let product = products
+        .iter()
+        .find(|p| p.root == "SPXW")
+        .or_else(|| products.first())?;
+    let date = trade_date?.to_string();
+    if product.expiry.as_deref() != Some(date.as_str()) {
+        return None;
+    }
+    let atm = product.strikes.iter().find(|s| s.atm)?;
+    match (atm.call.iv, atm.put.iv) {
+        (Some(c), Some(p)) => Some(0.5 * (c + p)),
+        (one, other) => one.or(other),
+    }
+    .filter(|iv| iv.is_finite() && *iv > 0.0)
+}
+
+fn range_view(name: &str, label: &str, r: &RangeTracker) -> RangeView {
+    let width = r.width();
+    let when = |t: Option<UnixNanos>| t.map(new_york_datetime);
+    let breakout = r.breakout();
+    RangeView {
+        name: name.to_owned(),
+        reference_label: label.to_owned(),
+        status: r.status().as_str().to_owned(),
+        start_ns: r.start().0,
+        end_ns: r.end().0,
+        start_new_york: new_york_hh_mm(r.start()),
+        end_new_york: new_york_hh_mm(r.end()),
+        reference: r.reference(),
+        sigma: width.map(|w| w.sigma),
+        half_width_1s: width.map(|w| w.half_width_1s),
+        half_width_2s: width.map(|w| 2.0 * w.half_width_1s),
+        levels: r
+            .levels()
+            .map(|levels| {
+                levels
+                    .iter()
+                    .map(|b| BandLevel {
+                        label: b.label.to_owned(),
+                        price: b.price,
+                        touches: u64::from(b.touches),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        touches: u64::from(r.touches()),
+        first_touch_ns: r.first_touch().map(|t| t.0),
+        first_touch_new_york: when(r.first_touch()),
+        breakout: breakout.map(|(side, _)| side.as_str().to_owned()),
+        breakout_ns: breakout.map(|(_, t)| t.0),
+        breakout_new_york: when(breakout.map(|(_, t)| t)),
+        position: r.position().map(|p| p.as_str().to_owned()),
+        closed_inside: r.closed_inside(),
+    }
+}
+
+/// The market view of the tracker's trade date, `None` before its first ES trade or SPX value.
+pub fn market_view(tracker: &mut MarketTracker) -> Option<MarketView> {
+    let s = tracker.state()?;
+    Some(MarketView {
+        trade_date: Some(s.trade_date.to_string()),
+        es_symbol: s.es_symbol.map(|e| e.to_string()),
+        es: s.es,
+        spx: s.spx,
+        basis: s.basis,
+        vwap: s.vwap,
+        vwap_source: "computed".to_owned(),
+        spx_open: s.spx_open,
+        basis_at_open: s.basis_at_open,
+        atm_iv: s.atm_iv,
+        ranges: vec![
+            range_view("morning", "ES VWAP", &s.morning),
+            range_view("afternoon", "SPX open projected to ES", &s.afternoon),
+        ],
+        realized: s
+            .realized
+            .iter()
+            .map(|w| RealizedVolView {
+                name: w.name.to_owned(),
+                from_new_york: new_york_hh_mm(w.from),
+                to_new_york: new_york_hh_mm(w.to),
+                bars: w.vol.bars as u64,
+                rv: w.vol.rv,
+            })
+            .collect(),
+    })
+}
+
+/// The tracker's ES one-minute bars.
+pub fn market_bars_view(tracker: &MarketTracker) -> MarketBarsView {
+    MarketBarsView {
+        schema: SCHEMA_VERSION,
+        es_symbol: tracker.es_symbol().map(|e| e.to_string()),
+        bars: tracker
+            .bars()
+            .iter()
+            .map(|b| MarketBar {
+                ts: b.start.0,
+                time_new_york: new_york_datetime(b.start),
+                open: b.open,
+                high: b.high,
+                low: b.low,
+                close: b.close,
+                volume: b.volume,
+                vwap: b.vwap,
+                spx: b.spx,
+            })
+            .collect(),
+    }
+}
+
+/// Product `index`'s one-second flow buckets as cumulative per-minute points (one per minute
+/// with prints; premiums summed exactly, converted once per point). `None` for an unknown index.
+pub fn intraday_view(
+    engine: &Engine,
+    index: usize,
+    config: &ProductConfig,
+) -> Option<IntradayView> {
+    let series = engine.series(index)?;
+    let mut points: Vec<IntradayPoint> = Vec::new();
+    let add = |a: Money, b: Money| a.checked_add(b).unwrap_or(a);
+    let mut premium = [Money::ZERO; 4];
+    let mut point = IntradayPoint::default();
+    let mut minute: Option<u64> = None;
+    for b in series.buckets() {
+        let m = b.second / 60 * 60;
+        if minute.is_some_and(|current| current != m) {
+            points.push(point.clone());
+        }
+        if minute != Some(m) {
+            minute = Some(m);
+            let ts = UnixNanos(m.saturating_mul(1_000_000_000));
+            point.ts = ts.0;
+            point.time_new_york = new_york_datetime(ts);
+        }
+        point.call_volume += b.call_volume;
+        point.put_volume += b.put_volume;
+        premium = [
+            add(premium[0], b.call_premium),
+            add(premium[1], b.put_premium),
+            add(premium[2], b.call_net_premium),
+            add(premium[3], b.put_net_premium),
+        ];
+        point.call_premium = premium[0].to_f64();
+        point.put_premium = premium[1].to_f64();
+        point.call_net_premium = premium[2].to_f64();
+        point.put_net_premium = premium[3].to_f64();
+        point.call_net_delta += b.call_net_delta;
+        point.put_net_delta += b.put_net_delta;
+        point.underlying = finite(b.underlying).or(point.underlying);
+    }
+    if minute.is_some() {
+        points.push(point);
+    }
+    Some(IntradayView {
+        schema: SCHEMA_VERSION,
+        product: product_key(config),
+        points,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn product(root: &str, expiry: &str, call: Option<f64>, put: Option<f64>) -> ProductView {
+        let side = |iv| SideView {
+            iv,
+            ..SideView::default()
+        };
+        ProductView {
+            root: root.to_owned(),
+            expiry: Some(expiry.to_owned()),
+            strikes: vec![
+                StrikeView {
+                    strike: 6005.0,
+                    call: side(Some(0.5)),
+                    put: side(Some(0.5)),
+                    ..StrikeView::default()
+                },
+                StrikeView {
+                    strike: 6000.0,
+                    atm: true,
+                    call: side(call),
+                    put: side(put),
+                    ..StrikeView::default()
+                },
+            ],
+            ..ProductView::default()
+        }
+    }
+
+    #[test]
+    fn atm_iv_of_the_spxw_product_of_the_trade_date() {
+        let day = Some(date(2025, 6, 9));
+        let spy = product("SPY", "2025-06-09", Some(0.3), Some(0.3));
+        let spxw = product("SPXW", "2025-06-09", Some(0.18), Some(0.22));
+        assert_eq!(atm_iv(&[spy.clone(), spxw], day), Some(0.2));
+        // No SPXW: the first product; one side known: that side.
+        let one = product("SPY", "2025-06-09", None, Some(0.25));
+        assert_eq!(atm_iv(&[one, spy], day), Some(0.25));
+        // An expired chain (yesterday's expiry) or no trade date: nothing.
+        let old = product("SPXW", "2025-06-06", Some(0.2), Some(0.2));
+        assert_eq!(atm_iv(std::slice::from_ref(&old), day), None);
+        assert_eq!(atm_iv(&[old], None), None);
+        assert_eq!(atm_iv(&[], day), None);
+    }
 }

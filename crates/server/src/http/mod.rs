@@ -7,7 +7,10 @@
 //! | `GET /api/window` | the current [`DeskView`] |
 //! | `GET /api/window/{product}` | one [`ProductView`](crate::wire::ProductView), 404 if unknown |
 //! | `GET /api/chain/{product}` | the product's [`ChainView`](crate::wire::ChainView) (asked of the desk loop), 404/503 |
+//! | `GET /api/intraday/{product}` | the product's day flow as cumulative per-minute [`IntradayView`](crate::wire::IntradayView) points (asked of the desk loop), 404/503 |
+//! | `GET /api/market/bars` | the trade date's ES one-minute [`MarketBarsView`](crate::wire::MarketBarsView) with VWAP and SPX (asked of the desk loop), 503 |
 //! | `GET /api/health` | [`Health`]: status, source, sequence, clients, lake figures |
+//! | `GET /api/events?from=&days=` | the macro events calendar, [`EventsView`](crate::events::EventsView); 400 for a bad parameter |
 //! | `GET /api/history` | the history queries' catalog (404 without a lake) |
 //! | `GET /api/history/{name}?k=v…` | runs a named query: 400 bad parameter, 404 unknown query, 500 failure |
 //! | `GET /metrics` | Prometheus text, version 0.0.4 |
@@ -21,9 +24,11 @@
 //! JSON: `{"error": "…"}`.
 
 mod auth;
+mod events;
 mod health;
 mod openapi;
 mod rest;
+mod series;
 mod ws;
 
 use std::future::Future;
@@ -130,7 +135,10 @@ fn build(shared: Shared) -> Router {
         .route("/api/window", get(rest::window))
         .route("/api/window/{product}", get(rest::product))
         .route("/api/chain/{product}", get(rest::chain))
+        .route("/api/intraday/{product}", get(series::intraday))
+        .route("/api/market/bars", get(series::market_bars))
         .route("/api/health", get(health::health))
+        .route("/api/events", get(events::events))
         .route("/api/history", get(rest::history_catalog))
         .route("/api/history/{name}", get(rest::history_run))
         .route("/api", any(api_not_found))

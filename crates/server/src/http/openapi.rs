@@ -99,7 +99,7 @@ mod tests {
             &crate::metrics::Metrics::default(),
             true,
         );
-        let cases: [(&str, BTreeSet<String>); 12] = [
+        let cases: [(&str, BTreeSet<String>); 20] = [
             ("StreamMessage", keys(&message)),
             ("DeskView", keys(&DeskView::default())),
             ("SourceStatus", keys(&SourceStatus::default())),
@@ -112,6 +112,14 @@ mod tests {
             ("Health", keys(&health)),
             ("HealthErrors", keys(&health.errors)),
             ("Error", ["error".to_owned()].into()),
+            ("MarketView", keys(&MarketView::default())),
+            ("RangeView", keys(&RangeView::default())),
+            ("BandLevel", keys(&BandLevel::default())),
+            ("RealizedVolView", keys(&RealizedVolView::default())),
+            ("IntradayView", keys(&IntradayView::default())),
+            ("IntradayPoint", keys(&IntradayPoint::default())),
+            ("MarketBarsView", keys(&MarketBarsView::default())),
+            ("MarketBar", keys(&MarketBar::default())),
         ];
         for (name, expected) in cases {
             assert_eq!(
@@ -120,6 +128,22 @@ mod tests {
                 "schema {name}"
             );
         }
+        Ok(())
+    }
+
+    #[test]
+    fn the_events_schemas_name_exactly_the_fields_on_the_wire() -> Result<(), serde_json::Error> {
+        let document = openapi_document(&[])?;
+        let view = crate::events::EventsView::default();
+        let event = crate::events::MacroEvent::default();
+        assert_eq!(schema_properties(&document, "EventsView"), keys(&view));
+        assert_eq!(schema_properties(&document, "MacroEvent"), keys(&event));
+        let operation = document.pointer("/paths/~1api~1events/get");
+        let parameters: Vec<&str> = operation
+            .and_then(|o| o["parameters"].as_array())
+            .map(|p| p.iter().filter_map(|p| p["name"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(parameters, ["from", "days"]);
         Ok(())
     }
 

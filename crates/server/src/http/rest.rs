@@ -137,8 +137,10 @@ pub(crate) async fn index() -> Json<serde_json::Value> {
         "dashboard": "not installed (set the web directory to serve it here)",
         "endpoints": {
             "window": "/api/window",
+            "market_bars": "/api/market/bars",
             "stream": "/ws/stream",
             "health": "/api/health",
+            "events": "/api/events",
             "history": "/api/history",
             "metrics": "/metrics",
             "openapi": "/openapi.json",
@@ -146,11 +148,11 @@ pub(crate) async fn index() -> Json<serde_json::Value> {
     }))
 }
 
-fn bad_path(rejection: PathRejection) -> ApiError {
+pub(super) fn bad_path(rejection: PathRejection) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, format!("bad path: {rejection}"))
 }
 
-fn unknown_product(product: &str) -> ApiError {
+pub(super) fn unknown_product(product: &str) -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, format!("no product {product:?}"))
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP side against real clients: a hand-built `AppState` (a `watch` channel of desk states,
 //! a fake desk task answering chain requests, fake history queries), served on `127.0.0.1:0`.
 
+mod events;
 mod rest;
 mod ws;
 
@@ -74,6 +75,7 @@ impl Harness {
             metrics: Arc::clone(&metrics),
             requests,
             history,
+            events: Arc::new(gammaflow_server::events::Calendar::built_in().unwrap()),
             http: Arc::new(http.clone()),
             source_name: "sim",
             shutdown: shutdown_rx,

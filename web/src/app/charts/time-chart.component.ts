@@ -42,6 +42,10 @@ export interface TimeSeriesSpec {
   /** Points in strictly increasing time (duplicates keep the last). */
   data: TimePoint[];
   lineWidth?: 1 | 2 | 3 | 4;
+  /** Draw the dotted last-value line across the chart (default true; off for flat levels). */
+  priceLine?: boolean;
+  /** Dashed line (line series only). */
+  dashed?: boolean;
 }
 
 /** A vertical marker (macro event) drawn on the first series. */
@@ -89,7 +93,9 @@ export class TimeChartComponent implements OnDestroy {
         },
         grid: { vertLines: { color: '#1e293b' }, horzLines: { color: '#1e293b' } },
         rightPriceScale: { borderColor: '#475569' },
-        leftPriceScale: { borderColor: '#475569', visible: false },
+        // Visible from the start when a series uses it: turning it on later, while the first
+        // auto-size is delivered, trips Chromium's "ResizeObserver loop" error.
+        leftPriceScale: { borderColor: '#475569', visible: this.series().some((s) => s.scale === 'left') },
         timeScale: { borderColor: '#475569', timeVisible: true, secondsVisible: false },
       });
       this.apply(this.series(), this.markers());
@@ -121,7 +127,7 @@ export class TimeChartComponent implements OnDestroy {
       const scale = spec.scale ?? 'right';
       usesLeft ||= scale === 'left';
       if (!api) {
-        const common = { title: spec.title, priceScaleId: scale };
+        const common = { title: spec.title, priceScaleId: scale, priceLineVisible: spec.priceLine ?? true };
         api =
           spec.kind === 'area'
             ? chart.addSeries(AreaSeries, {
@@ -137,6 +143,7 @@ export class TimeChartComponent implements OnDestroy {
                   ...common,
                   color: spec.color,
                   lineWidth: spec.lineWidth ?? 2,
+                  lineStyle: spec.dashed ? 2 : 0,
                 });
         this.live.set(spec.id, api);
       }

@@ -204,7 +204,7 @@ export interface RealizedVolView {
   to_new_york: string;
   /** 1-minute bars in the window so far. */
   bars: number;
-  /** Annualised close-to-close realized volatility (fraction), `null` under 2 bars. */
+  /** Annualised close-to-close realized volatility (fraction), `null` under 3 bars (2 returns). */
   rv: number | null;
 }
 

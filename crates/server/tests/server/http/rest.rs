@@ -155,6 +155,7 @@ async fn openapi_lists_every_route_and_the_history_queries() {
         "/api/window/{product}",
         "/api/chain/{product}",
         "/api/health",
+        "/api/events",
         "/api/history",
         "/api/history/{name}",
         "/metrics",
@@ -163,7 +164,7 @@ async fn openapi_lists_every_route_and_the_history_queries() {
     ] {
         assert!(paths.contains_key(route), "{route} missing");
     }
-    assert_eq!(paths.len(), 10, "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 13, "{:?}", paths.keys().collect::<Vec<_>>());
     let names = &document["components"]["parameters"]["HistoryQueryName"]["schema"]["enum"];
     assert_eq!(names, &serde_json::json!(["top_trades", "broken"]));
     assert!(document["components"]["schemas"]["StreamMessage"].is_object());
