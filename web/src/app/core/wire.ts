@@ -307,5 +307,5 @@ export interface NamedQueryInfo {
   params: { name: string; description: string; required: boolean; default?: string | null }[];
 }
 
-/** `GET /api/history/{name}?…`: rows as objects, keys in column order. */
+/** `GET /api/history/{name}?…`: rows as objects (read columns by name; key order is not meaningful). */
 export type HistoryRows = Record<string, string | number | boolean | null>[];
