@@ -11,7 +11,8 @@
 //  3. Responsiveness: 30 s on the Live page under the 250 ms stream, measuring long tasks
 //     (PerformanceObserver) and main-thread busy share (CDP Performance.getMetrics). The figures are
 //     printed and written to e2e/artifacts/perf.json for BENCHMARKS.md; timings are not asserted.
-//  4. Reconnect: the server is killed (SIGKILL) and restarted on the same port and lake; the page
+//  4. No request leaves the local server (fonts and scripts are self-hosted).
+//  5. Reconnect: the server is killed (SIGKILL) and restarted on the same port and lake; the page
 //     shows `reconnecting`, then `live` again by itself, and the grid updates again.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,6 +78,14 @@ page.on('console', (m) => {
   if (m.type() === 'error') problems.push({ phase, text: m.text() });
 });
 page.on('pageerror', (e) => problems.push({ phase, text: `uncaught: ${e.message}` }));
+// The production build must not fetch anything from the network: every request stays local.
+const external = [];
+page.on('request', (r) => {
+  const url = new URL(r.url());
+  if (/^(https?|wss?):$/.test(url.protocol) && !['127.0.0.1', 'localhost'].includes(url.hostname)) {
+    external.push(r.url());
+  }
+});
 const problemsIn = (p) => problems.filter((x) => x.phase === p).map((x) => x.text);
 
 async function gridTexts() {
@@ -193,6 +202,10 @@ try {
 
   await step('the first Live visit had no console errors', async () => {
     assert.deepEqual(problemsIn('live'), []);
+  });
+
+  await step('no page requested anything beyond the local server', async () => {
+    assert.deepEqual(external, []);
   });
 
   await step('reconnect: killing and restarting the server, the page reconnects by itself', async () => {
