@@ -47,6 +47,8 @@ pub struct FlowSeries {
     buckets: Vec<FlowBucket>,
     /// Prints that arrived when the series was full.
     dropped: u64,
+    /// Running sums of the buckets' call and put net premium (the day's totals, exact).
+    net_premium: (Money, Money),
 }
 
 impl FlowSeries {
@@ -64,6 +66,13 @@ impl FlowSeries {
     pub fn clear(&mut self) {
         self.buckets.clear();
         self.dropped = 0;
+        self.net_premium = (Money::ZERO, Money::ZERO);
+    }
+
+    /// The day's buyer- minus seller-initiated premium of calls and of puts (exact sums over
+    /// every bucket; prints on an unknown side count zero).
+    pub fn net_premium(&self) -> (Money, Money) {
+        self.net_premium
     }
 
     /// Adds an enriched print (ignored unless it counts for volume).
@@ -99,11 +108,13 @@ impl FlowSeries {
             b.call_volume += size;
             b.call_premium = add(b.call_premium, premium);
             b.call_net_premium = add(b.call_net_premium, signed);
+            self.net_premium.0 = add(self.net_premium.0, signed);
             b.call_net_delta += trade.net_delta_impact;
         } else {
             b.put_volume += size;
             b.put_premium = add(b.put_premium, premium);
             b.put_net_premium = add(b.put_net_premium, signed);
+            self.net_premium.1 = add(self.net_premium.1, signed);
             b.put_net_delta += trade.net_delta_impact;
         }
         b.underlying = trade.underlying;
@@ -170,7 +181,16 @@ mod tests {
             b[1].call_net_premium,
             Money::from_price("240".parse().unwrap())
         );
+        // Day totals: calls 500 + 240 bought, puts 300 sold.
+        assert_eq!(
+            s.net_premium(),
+            (
+                Money::from_price("740".parse().unwrap()),
+                Money::from_price("-300".parse().unwrap())
+            )
+        );
         s.clear();
         assert!(s.buckets().is_empty());
+        assert_eq!(s.net_premium(), (Money::ZERO, Money::ZERO));
     }
 }

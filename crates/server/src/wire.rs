@@ -150,6 +150,10 @@ pub struct FlowTotals {
     pub call_premium: f64,
     /// Put premium, US$.
     pub put_premium: f64,
+    /// Buyer- minus seller-initiated call premium, US$ (prints on an unknown side count zero).
+    pub call_net_premium: f64,
+    /// Buyer- minus seller-initiated put premium, US$.
+    pub put_net_premium: f64,
     /// Net delta notional of calls.
     pub call_net_delta: f64,
     /// Net delta notional of puts.

@@ -124,6 +124,11 @@ pub fn product_view(
         view.total_gex = finite(oi.total_gex);
     }
     view.totals = totals(chain);
+    if let Some(series) = engine.series(index) {
+        let (call, put) = series.net_premium();
+        view.totals.call_net_premium = call.to_f64();
+        view.totals.put_net_premium = put.to_f64();
+    }
     view.vendor_greeks = engine
         .greeks_check(index)
         .filter(|c| c.samples > 0)

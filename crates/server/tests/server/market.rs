@@ -134,6 +134,10 @@ async fn the_desk_publishes_market_state_and_serves_the_day_series() {
     );
     assert_eq!(last_point.call_volume, totals.call_volume);
     assert!((last_point.call_premium - totals.call_premium).abs() < 1e-6);
+    // The stream's day totals carry the same net premium as the series' last point.
+    assert!((last_point.call_net_premium - totals.call_net_premium).abs() < 1e-6);
+    assert!((last_point.put_net_premium - totals.put_net_premium).abs() < 1e-6);
+    assert!(totals.call_net_premium.abs() <= totals.call_premium);
 
     // Unknown product: 404 naming it.
     let response = get("/api/intraday/nope").await.unwrap();

@@ -71,6 +71,9 @@ export interface FlowTotals {
   put_volume: number;
   call_premium: number;
   put_premium: number;
+  /** Buyer- minus seller-initiated premium, US$ (absent from servers before 2026-11-30). */
+  call_net_premium?: number;
+  put_net_premium?: number;
   call_net_delta: number;
   put_net_delta: number;
   prints: number;

@@ -18,15 +18,27 @@ import { FlowMinute, FlowMode, flowSeries } from './intraday';
       <div class="flex overflow-hidden rounded border border-slate-700 text-xs" role="group" aria-label="Flow measure">
         <button
           type="button"
-          data-testid="flow-mode-premium"
+          data-testid="flow-mode-net"
           class="px-2 py-0.5"
+          [class.bg-slate-700]="mode() === 'net'"
+          [class.text-white]="mode() === 'net'"
+          [class.text-slate-400]="mode() !== 'net'"
+          [attr.aria-pressed]="mode() === 'net'"
+          (click)="mode.set('net')"
+        >
+          Net premium
+        </button>
+        <button
+          type="button"
+          data-testid="flow-mode-premium"
+          class="border-l border-slate-700 px-2 py-0.5"
           [class.bg-slate-700]="mode() === 'premium'"
           [class.text-white]="mode() === 'premium'"
           [class.text-slate-400]="mode() !== 'premium'"
           [attr.aria-pressed]="mode() === 'premium'"
           (click)="mode.set('premium')"
         >
-          Premium
+          Gross premium
         </button>
         <button
           type="button"
@@ -58,6 +70,6 @@ export class FlowChartComponent {
   /** A line about where the data comes from (history loaded or not). */
   readonly note = input('');
 
-  readonly mode = signal<FlowMode>('premium');
+  readonly mode = signal<FlowMode>('net');
   protected readonly series = computed(() => flowSeries(this.points(), this.mode()));
 }

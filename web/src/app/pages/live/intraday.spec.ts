@@ -84,6 +84,22 @@ describe('flowSeries', () => {
     expect(spot.data).toEqual([{ time: T0 / 1e9, value: 6000 }]);
   });
 
+  it('plots net premium in $M by default mode and drops a missing one', () => {
+    const g = new IntradayFlow();
+    g.load([
+      point(0, 10, { call_net_premium: 2_500_000, put_net_premium: -1_000_000 }),
+      point(1, 20, { call_net_premium: 3_000_000, put_net_premium: -500_000 }),
+    ]);
+    const [call, put] = flowSeries(g.points, 'net');
+    expect(call.id).toBe('call-net');
+    expect(call.title).toBe('calls net premium $M');
+    expect(call.data.map((p) => p.value)).toEqual([2.5, 3]);
+    expect(put.data.map((p) => p.value)).toEqual([-1, -0.5]);
+    const h = new IntradayFlow();
+    h.append(T0, { call_volume: 1, put_volume: 0, call_premium: 1, put_premium: 0, call_net_delta: 0, put_net_delta: 0, prints: 1, excluded: 0 }, 6000);
+    expect(Number.isNaN(flowSeries(h.points, 'net')[0].data[0].value)).toBe(true);
+  });
+
   it('plots net delta in the delta mode', () => {
     const [call, put] = flowSeries(f.points, 'delta');
     expect(call.id).toBe('call-delta');

@@ -18,6 +18,9 @@ export interface FlowMinute {
   put_volume: number;
   call_premium: number;
   put_premium: number;
+  /** Buyer- minus seller-initiated premium (NaN when the server does not send it). */
+  call_net_premium: number;
+  put_net_premium: number;
   call_net_delta: number;
   put_net_delta: number;
 }
@@ -30,6 +33,8 @@ function fromIntraday(p: IntradayPoint): FlowMinute {
     put_volume: p.put_volume,
     call_premium: p.call_premium,
     put_premium: p.put_premium,
+    call_net_premium: p.call_net_premium,
+    put_net_premium: p.put_net_premium,
     call_net_delta: p.call_net_delta,
     put_net_delta: p.put_net_delta,
   };
@@ -42,6 +47,8 @@ function sameValues(a: FlowMinute, b: FlowMinute): boolean {
     a.put_volume === b.put_volume &&
     a.call_premium === b.call_premium &&
     a.put_premium === b.put_premium &&
+    Object.is(a.call_net_premium, b.call_net_premium) &&
+    Object.is(a.put_net_premium, b.put_net_premium) &&
     a.call_net_delta === b.call_net_delta &&
     a.put_net_delta === b.put_net_delta
   );
@@ -98,6 +105,8 @@ export class IntradayFlow {
       put_volume: totals.put_volume,
       call_premium: totals.call_premium,
       put_premium: totals.put_premium,
+      call_net_premium: totals.call_net_premium ?? Number.NaN,
+      put_net_premium: totals.put_net_premium ?? Number.NaN,
       call_net_delta: totals.call_net_delta,
       put_net_delta: totals.put_net_delta,
     };
@@ -128,12 +137,27 @@ function volume(p: FlowMinute): number {
   return p.call_volume + p.put_volume;
 }
 
-/** What the flow chart plots: cumulative premium or cumulative net delta, calls vs puts. */
-export type FlowMode = 'premium' | 'delta';
+/**
+ * What the flow chart plots, calls vs puts: cumulative net premium (buyer- minus
+ * seller-initiated, the default), gross premium, or net delta.
+ */
+export type FlowMode = 'net' | 'premium' | 'delta';
+
+function measure(p: FlowMinute, mode: FlowMode, side: 'call' | 'put'): number {
+  switch (mode) {
+    case 'net':
+      return (side === 'call' ? p.call_net_premium : p.put_net_premium) / 1e6;
+    case 'premium':
+      return (side === 'call' ? p.call_premium : p.put_premium) / 1e6;
+    default:
+      return side === 'call' ? p.call_net_delta : p.put_net_delta;
+  }
+}
 
 /**
  * The flow chart's series: calls and puts (right axis; premium in US$ millions, net delta in
- * underlying units) and the underlying (left axis).
+ * underlying units) and the underlying (left axis). Points without the measure (net premium from
+ * an older server) are NaN and dropped by the chart.
  */
 export function flowSeries(points: readonly FlowMinute[], mode: FlowMode): TimeSeriesSpec[] {
   const call: TimePoint[] = [];
@@ -141,13 +165,13 @@ export function flowSeries(points: readonly FlowMinute[], mode: FlowMode): TimeS
   const spot: TimePoint[] = [];
   for (const p of points) {
     const time = Math.floor(p.ts / 1e9);
-    call.push({ time, value: mode === 'premium' ? p.call_premium / 1e6 : p.call_net_delta });
-    put.push({ time, value: mode === 'premium' ? p.put_premium / 1e6 : p.put_net_delta });
+    call.push({ time, value: measure(p, mode, 'call') });
+    put.push({ time, value: measure(p, mode, 'put') });
     if (p.underlying !== null) {
       spot.push({ time, value: p.underlying });
     }
   }
-  const what = mode === 'premium' ? 'premium $M' : 'net Δ';
+  const what = mode === 'net' ? 'net premium $M' : mode === 'premium' ? 'premium $M' : 'net Δ';
   return [
     { id: `call-${mode}`, title: `calls ${what}`, kind: 'line', color: '#34d399', data: call },
     { id: `put-${mode}`, title: `puts ${what}`, kind: 'line', color: '#fb7185', data: put },
