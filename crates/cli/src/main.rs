@@ -12,6 +12,8 @@
 //!   (see [`sim_cmd`]).
 //! * `gammaflow query "SELECT …"` / `--named NAME --param k=v`: SQL over the Parquet lake (see
 //!   [`query_cmd`]).
+//! * `gammaflow master build --config config.yaml` / `gammaflow master describe`: the historical
+//!   ES/SPX dataset (see [`master_cmd`]).
 //!
 //! Errors go to stderr as `error: ...` with the file named, and the exit code is 1 (2 for
 //! command-line usage errors, from clap).
@@ -21,6 +23,7 @@ mod chain_report;
 mod flow_cmd;
 mod history;
 mod iv_cmd;
+mod master_cmd;
 mod output;
 mod query_cmd;
 mod serve_cmd;
@@ -69,6 +72,10 @@ enum Command {
     /// SQL over the Parquet lake (DataFusion): a read-only statement, or a named query of the
     /// server with --named NAME --param k=v (--list shows them).
     Query(query_cmd::QueryArgs),
+    /// The historical ES/SPX dataset (MASTER_OUTPUT): `build` from vendor files, `describe` its
+    /// input/output schema as JSON.
+    #[command(subcommand)]
+    Master(master_cmd::MasterCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,6 +266,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Flow(args) => flow_cmd::run(&args),
         Command::Serve(args) => serve_cmd::run(&args),
         Command::Query(args) => query_cmd::run(&args),
+        Command::Master(cmd) => master_cmd::run(&cmd),
     }
 }
 

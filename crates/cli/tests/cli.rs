@@ -10,6 +10,7 @@ mod cli {
     mod flow;
     mod iv;
     mod lake_duckdb;
+    mod master;
     mod query;
     mod serve;
     mod support;

@@ -46,6 +46,10 @@
 //! | `iv_rv.percentiles` | `[60, 120, "full"]` | trade-date counts ≥ 1 or `full`, no repeats |
 //! | `versioning.model_version` | `RANGE_ENGINE_v1` | 1–100 printable ASCII characters |
 //! | `versioning.config_hash` | `auto` | or a pinned 64-hex SHA-256 that must equal the computed one |
+//! | `gex.format` | `json` | `json` (GEXBot history files) or `csv` |
+//! | `gex.ticker` | `ES_SPX` | 2–10 of `A-Z`, `0-9`, `_`, starting with a letter |
+//! | `gex.csv_columns` | every field read from the column of its own name | map of field (`timestamp`, `ticker`, `spot`, `zero_gamma`, `major_pos_vol`, `major_pos_oi`, `major_neg_vol`, `major_neg_oi`, `sum_gex_vol`, `sum_gex_oi`, `delta_risk_reversal`, `min_dte`) → column name; no column used twice |
+//! | `gex.csv_timestamp` | `epoch_s` | `epoch_s`, `epoch_ms` or `iso` (RFC 3339 with offset) |
 //!
 //! # Canonical form and hash
 //! The validated config is canonical: lists that are sets are sorted (snapshots by time,
@@ -54,7 +58,9 @@
 //! with normalised numbers (shortest round-trip decimal) and times (`HH:MM`, `HH:MM:SS` only with
 //! seconds), and [`MasterConfig::config_hash`] is the lowercase hex SHA-256 of that text. **Paths
 //! are not part of it** (nor `versioning.config_hash` itself): the same data in another directory
-//! gives the same hash; the input files are identified by their own hashes in the output.
+//! gives the same hash; the input files are identified by their own hashes in the output. The
+//! `gex.*` keys are part of it (format `gammaflow-master config v2`); the CSV mapping only when
+//! `gex.format` is `csv`, since it changes nothing otherwise.
 
 mod canonical;
 mod clock;
@@ -72,6 +78,7 @@ pub use clock::{ConfigTime, ConfigZone, TimeRange};
 pub use raw::RawConfig;
 
 use crate::MasterError;
+use crate::loaders::gexbot::{GexCsvMapping, GexFormat, GexReadOptions};
 
 /// The validated configuration (see the [module documentation](self) for keys and defaults).
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +101,32 @@ pub struct MasterConfig {
     pub iv_rv: IvRvConfig,
     /// Model version and hash pin.
     pub versioning: VersioningConfig,
+    /// GEXBot input format and ticker.
+    pub gex: GexConfig,
+}
+
+/// `gex.*`: how the GEXBot files under `paths.gex` are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GexConfig {
+    /// `json` (GEXBot history files) or `csv` (an export read through `csv`).
+    pub format: GexFormat,
+    /// The GEXBot ticker kept (`ES_SPX` by default); records of other tickers are skipped.
+    pub ticker: String,
+    /// `gex.csv_columns` (our field → column name) and `gex.csv_timestamp`; used when `format`
+    /// is `csv`.
+    pub csv: GexCsvMapping,
+}
+
+impl GexConfig {
+    /// The reader options for these settings and trade-date rule `day_rule`.
+    pub fn read_options(&self, day_rule: crate::loaders::DayRule) -> GexReadOptions {
+        GexReadOptions {
+            format: self.format,
+            ticker: self.ticker.clone(),
+            csv: self.csv.clone(),
+            day_rule,
+        }
+    }
 }
 
 /// `trade_date.*`, on the configured clock.

@@ -40,6 +40,15 @@ pub enum MasterError {
         /// The model error.
         source: gammaflow_model::ModelError,
     },
+    /// A GEX computation input rejected by [`crate::gex`] (bad spot, time or contract, snapshots
+    /// out of order); nothing was computed.
+    #[error("GEX snapshot {at}: {reason}")]
+    Gex {
+        /// The snapshot (UTC instant) or contract concerned.
+        at: String,
+        /// What is wrong, naming the field.
+        reason: String,
+    },
     /// An ES one-minute bar rejected by the realized-volatility engine (out of order, duplicate,
     /// not on a whole minute, bad prices); the engine's state is unchanged.
     #[error("ES 1-minute bar at {at}: {reason}")]
@@ -47,6 +56,23 @@ pub enum MasterError {
         /// The bar's minute: UTC and New York wall clock.
         at: String,
         /// What is wrong, naming the field or the earlier bar.
+        reason: String,
+    },
+    /// An output file of a finalized build (read-only) would change; rebuild with `--force` to
+    /// replace it (identical contents are never an error).
+    #[error(
+        "{path}: output is finalized (read-only) and the rebuild differs from it; use --force to replace it"
+    )]
+    Finalized {
+        /// The output file.
+        path: String,
+    },
+    /// An output table could not be encoded (CSV or Parquet).
+    #[error("{file}: {reason}")]
+    Export {
+        /// The output file.
+        file: String,
+        /// What went wrong.
         reason: String,
     },
 }

@@ -45,6 +45,7 @@
 
 mod clock;
 mod es;
+pub mod gexbot;
 pub mod ib;
 mod trades;
 

@@ -24,6 +24,10 @@
 //! * `basis_out_of_bounds`: with SPX values given ([`SeriesValidator::push_spx`]), the ES close −
 //!   the last SPX value at or before the minute's end (no older than 60 s) outside
 //!   `[basis_min, basis_max]` (default −100 … +200 points); one finding per run.
+//! * `oi_conflict` (OPRA, found by [`crate::opra`]): one contract's open interest for one as-of
+//!   date published with different values by different exchanges (or files).
+//! * `stale_quote` (OPRA, found by [`crate::iv`]): near-the-money quotes left out of an IV
+//!   instant as older than the age limit or crossed (zero bids counted in the detail).
 //!
 //! # Output
 //! [`Finding`]s (trade date, source file, record, check, detail) collected in a

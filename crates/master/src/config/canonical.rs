@@ -3,16 +3,20 @@
 //! One `key=value` line per setting, keys sorted bytewise, a first line naming the format version,
 //! `\n` line ends (also after the last line). Numbers are Rust's shortest round-trip decimal
 //! (`0.25`, `5`, `100`), times `HH:MM` (`HH:MM:SS` with seconds), lists comma-separated in the
-//! config's canonical order. Paths and `versioning.config_hash` are left out.
+//! config's canonical order. Paths and `versioning.config_hash` are left out. The GEXBot CSV
+//! settings (`gex.csv_columns.<field>` with the column name quoted, `gex.csv_timestamp`) are
+//! written only when `gex.format` is `csv`.
 
 use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
 use super::MasterConfig;
+use crate::loaders::gexbot::{GexField, GexFormat};
 
 /// First line of the canonical text; bump when the format changes (every hash changes with it).
-pub(super) const HEADER: &str = "gammaflow-master config v1";
+/// v2: the `gex.*` keys were added.
+pub(super) const HEADER: &str = "gammaflow-master config v2";
 
 fn join<T: std::fmt::Display>(items: &[T]) -> String {
     items
@@ -97,6 +101,24 @@ pub(super) fn canonical(c: &MasterConfig) -> String {
             c.versioning.model_version.clone(),
         ),
     ];
+    let gex = &c.gex;
+    lines.push(("gex.format", gex.format.name().to_owned()));
+    lines.push(("gex.ticker", gex.ticker.clone()));
+    // The CSV settings only matter, and only count, when the input is CSV.
+    let mut columns: Vec<(String, String)> = Vec::new();
+    if gex.format == GexFormat::Csv {
+        columns.extend(GexField::ALL.iter().map(|f| {
+            (
+                format!("gex.csv_columns.{}", f.name()),
+                format!("{:?}", gex.csv.column(*f)),
+            )
+        }));
+        columns.push((
+            "gex.csv_timestamp".to_owned(),
+            gex.csv.timestamp_format.name().to_owned(),
+        ));
+    }
+    lines.extend(columns.iter().map(|(k, v)| (k.as_str(), v.clone())));
     lines.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::with_capacity(1024);
     out.push_str(HEADER);

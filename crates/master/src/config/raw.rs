@@ -52,6 +52,8 @@ pub struct RawConfig {
     pub iv_rv: RawIvRv,
     /// `versioning.*`.
     pub versioning: RawVersioning,
+    /// `gex.*` (GEXBot input).
+    pub gex: RawGex,
 }
 
 /// `trade_date.*`.
@@ -160,6 +162,20 @@ pub struct RawVersioning {
     pub model_version: Option<Scalar>,
     /// `auto` or a pinned SHA-256 (64 hex digits).
     pub config_hash: Option<Scalar>,
+}
+
+/// `gex.*`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawGex {
+    /// `json` or `csv`.
+    pub format: Option<Scalar>,
+    /// GEXBot ticker (`ES_SPX`).
+    pub ticker: Option<Scalar>,
+    /// Our field name → the CSV file's column name.
+    pub csv_columns: Option<BTreeMap<String, Scalar>>,
+    /// `epoch_s`, `epoch_ms` or `iso`.
+    pub csv_timestamp: Option<Scalar>,
 }
 
 impl RawConfig {

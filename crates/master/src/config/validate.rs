@@ -1,12 +1,12 @@
 //! Raw → typed, collecting every problem (each message starts with its key). The defaults are
 //! the spec's values (table in the [module documentation](super)).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::raw::{RawConfig, RawRange, Scalar};
 use super::{
-    AtmConfig, ConfigTime, ConfigZone, FULL_WINDOW, IvRvConfig, IvSource, MasterConfig,
+    AtmConfig, ConfigTime, ConfigZone, FULL_WINDOW, GexConfig, IvRvConfig, IvSource, MasterConfig,
     NamedWindow, OiConfig, PathsConfig, PercentileWindow, RangeReference, RangeWindowConfig,
     RangesConfig, ReselectTrigger, RvBars, TimeRange, TouchConfig, TradeDateConfig,
     VersioningConfig,
@@ -249,6 +249,7 @@ pub(super) fn validate(raw: &RawConfig, base: &Path) -> Result<MasterConfig, Vec
     let oi = validate_oi(raw, day, &mut c);
     let iv_rv = validate_iv_rv(raw, &mut c);
     let versioning = validate_versioning(raw, &mut c);
+    let gex = validate_gex(raw, &mut c);
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -262,6 +263,7 @@ pub(super) fn validate(raw: &RawConfig, base: &Path) -> Result<MasterConfig, Vec
         oi,
         iv_rv,
         versioning,
+        gex,
     };
     if let Some(pinned) = &config.versioning.pinned_hash {
         let actual = config.config_hash();
@@ -541,5 +543,74 @@ fn validate_versioning(raw: &RawConfig, c: &mut Check) -> VersioningConfig {
     VersioningConfig {
         model_version,
         pinned_hash,
+    }
+}
+
+fn validate_gex(raw: &RawConfig, c: &mut Check) -> GexConfig {
+    use crate::loaders::gexbot::{
+        DEFAULT_TICKER, GexCsvMapping, GexField, GexFormat, TimestampFormat,
+    };
+    let g = &raw.gex;
+    let format = match c.choice("gex.format", &g.format, &["json", "csv"], 0) {
+        0 => GexFormat::Json,
+        _ => GexFormat::Csv,
+    };
+    let ticker = match c.text("gex.ticker", &g.ticker, "a GEXBot ticker like ES_SPX") {
+        None => DEFAULT_TICKER.to_owned(),
+        Some(t)
+            if (2..=10).contains(&t.len())
+                && t.starts_with(|ch: char| ch.is_ascii_uppercase())
+                && t.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') =>
+        {
+            t.to_owned()
+        }
+        Some(t) => {
+            c.push(
+                "gex.ticker",
+                format!("expected a GEXBot ticker like ES_SPX or SPX (2–10 capital letters, digits, _), got {t:?}"),
+            );
+            DEFAULT_TICKER.to_owned()
+        }
+    };
+    let mut csv = GexCsvMapping::default();
+    let names: Vec<&str> = GexField::ALL.iter().map(|f| f.name()).collect();
+    for (key, value) in g.csv_columns.iter().flatten() {
+        let k = format!("gex.csv_columns.{key}");
+        let Some(field) = GexField::parse(key) else {
+            c.push(
+                &k,
+                format!("unknown field; expected one of {}", names.join(", ")),
+            );
+            continue;
+        };
+        match value {
+            Scalar::Text(col) if !col.trim().is_empty() && !col.contains(['\n', '\r']) => {
+                *csv.column_mut(field) = col.trim().to_owned();
+            }
+            other => c.push(&k, format!("expected a column name, got {other}")),
+        }
+    }
+    let mut seen: BTreeMap<&str, GexField> = BTreeMap::new();
+    for field in GexField::ALL {
+        let col = csv.column(field);
+        if let Some(first) = seen.insert(col, field) {
+            c.push(
+                &format!("gex.csv_columns.{}", field.name()),
+                format!("column {col:?} is also the column of `{}`", first.name()),
+            );
+        }
+    }
+    let formats: Vec<&str> = TimestampFormat::ALL.iter().map(|f| f.name()).collect();
+    let default = formats
+        .iter()
+        .position(|f| *f == TimestampFormat::default().name())
+        .unwrap_or(0);
+    let i = c.choice("gex.csv_timestamp", &g.csv_timestamp, &formats, default);
+    csv.timestamp_format = TimestampFormat::ALL.get(i).copied().unwrap_or_default();
+    GexConfig {
+        format,
+        ticker,
+        csv,
     }
 }

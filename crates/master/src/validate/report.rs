@@ -27,11 +27,17 @@ pub enum Check {
     EarlyClose,
     /// ES − SPX outside the configured bounds.
     BasisOutOfBounds,
+    /// OPRA open interest of one contract and as-of date published with different values by
+    /// different exchanges (see [`crate::opra`]).
+    OiConflict,
+    /// Option quotes left out of an implied-volatility snapshot: older than the age limit,
+    /// crossed, or with a zero or missing bid (see [`crate::iv`]).
+    StaleQuote,
 }
 
 impl Check {
     /// Every check, in bit order.
-    pub const ALL: [Check; 9] = [
+    pub const ALL: [Check; 11] = [
         Self::MissingMinutes,
         Self::Duplicate,
         Self::OutOfOrder,
@@ -41,6 +47,8 @@ impl Check {
         Self::Holiday,
         Self::EarlyClose,
         Self::BasisOutOfBounds,
+        Self::OiConflict,
+        Self::StaleQuote,
     ];
 
     /// The stable name (`missing_minutes`, `duplicate`, …).
@@ -55,6 +63,8 @@ impl Check {
             Self::Holiday => "holiday",
             Self::EarlyClose => "early_close",
             Self::BasisOutOfBounds => "basis_out_of_bounds",
+            Self::OiConflict => "oi_conflict",
+            Self::StaleQuote => "stale_quote",
         }
     }
 

@@ -60,7 +60,8 @@ versioning:
 
 /// SHA-256 of the canonical form of the spec's configuration (= the defaults). Changing it means
 /// every dataset built so far changes its `config_hash`: bump deliberately.
-const SPEC_HASH: &str = "2618f5769e19cbd8025a3b1afc3bc51906f1b8dfbd42f2be1b32e477ae47bd47";
+// v2 (gex.* keys added): was 2618f5769e19cbd8025a3b1afc3bc51906f1b8dfbd42f2be1b32e477ae47bd47 in v1.
+const SPEC_HASH: &str = "99ffa3307cc2ac53277e91dfe474b5289a392b788a5c08eb309a30bed18351ad";
 
 fn parse(text: &str) -> MasterConfig {
     MasterConfig::from_yaml(text, Path::new("/data/config.yaml")).unwrap()
@@ -113,9 +114,11 @@ fn spec_config_hash_is_pinned() {
     let c = parse(SPEC_CONFIG);
     assert_eq!(
         c.canonical(),
-        "gammaflow-master config v1
+        "gammaflow-master config v2
 atm.reselect_trigger=price_move
 atm.step=5
+gex.format=json
+gex.ticker=ES_SPX
 iv_rv.iv_source=opra
 iv_rv.percentiles=60,120,full
 iv_rv.rv_bars=1m_external
