@@ -19,8 +19,14 @@
 //!    [`EsTicks`]) when a `trades`/`mbp-1` file exists, else the day's bars, with the day's
 //!    [`DayInputs`].
 //! 5. **RV** ([`RvEngine`]): joined to the row by trade date.
-//! 6. **GEX**: not wired in yet; its columns exist and are empty (listed in the manifest's
-//!    `pending_columns`).
+//! 6. **GEX** (`gex_day`): one instant per date, the last `oi.snapshots` instant strictly before
+//!    the 16:00 ET close (defaults: 15:30 Zurich). GEXBot files under `paths.gex` (the `gex.format`
+//!    extensions, `.zst` too) are streamed in (name date, path) order with one look-ahead record;
+//!    `gex_zero_gamma_gexbot` is the zero gamma of the date's latest record at or before the
+//!    instant. `gex_zero_gamma_own` is ours by OI ([`crate::gex`]) from the 0DTE PM-settled SPXW
+//!    chain at the instant (the OPRA quotes are read a second time up to it), spot = the IV
+//!    sample's parity level. `gex_zero_gamma_diff` = GEXBot − ours, without a basis adjustment.
+//!    Bad GEXBot records and OPRA GEX failures are `unreadable` report rows.
 //!
 //! # Failures
 //! An unreadable or corrupt file never aborts the build: the error (naming file and record) is
@@ -39,6 +45,7 @@
 
 mod columns;
 mod discover;
+mod gex_day;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -162,6 +169,7 @@ struct Built {
     ranges: RangeSummary,
     options: Option<OptionValues>,
     oi_rows: Vec<Vec<Value>>,
+    gex: gex_day::GexValues,
 }
 
 /// What OPRA gives a day: the ranges' inputs, the IV/OI columns and detail rows.
@@ -170,6 +178,7 @@ struct OptionDay {
     values: OptionValues,
     oi_rows: Vec<Vec<Value>>,
     findings: Vec<Finding>,
+    gex_own: Option<f64>,
 }
 
 struct State<'c> {
@@ -189,6 +198,7 @@ struct State<'c> {
     option_findings: Vec<Finding>,
     done: usize,
     total_hint: usize,
+    gexbot: Option<gex_day::GexBotDays>,
 }
 
 /// Builds, asking `inputs` for each trade date's SPX open and ATM IV.
@@ -220,7 +230,17 @@ pub fn build_with(
         option_findings: Vec::new(),
         done: 0,
         total_hint,
+        gexbot: None,
     };
+    if let Some(dir) = &config.paths.gex {
+        let files = gex_day::gexbot_files(dir, config.gex.format);
+        for f in &files {
+            st.used.insert(("gexbot".to_owned(), f.clone()));
+        }
+        if !files.is_empty() {
+            st.gexbot = Some(gex_day::GexBotDays::new(config, files, options.day_rule));
+        }
+    }
     let mut remaining: Vec<InputFile> = bar_files;
     let mut stats = Vec::new();
     while !remaining.is_empty() {
@@ -343,6 +363,7 @@ pub fn build_with(
             &day.ranges,
             rv_days.get(date),
             day.options.as_ref(),
+            &day.gex,
             f.to_string(),
             n,
         ))?;
@@ -606,13 +627,14 @@ impl State<'_> {
                 let input = ranges.input;
                 let bars = bar_stats(&day.bars);
                 let n = bars.bars;
-                let (options, oi_rows) = match option_day {
+                let (options, oi_rows, own) = match option_day {
                     Some(o) => {
                         self.option_findings.extend(o.findings);
-                        (Some(o.values), o.oi_rows)
+                        (Some(o.values), o.oi_rows, o.gex_own)
                     }
-                    None => (None, Vec::new()),
+                    None => (None, Vec::new(), None),
                 };
+                let gex = gex_day::GexValues::new(self.gexbot_zero(date), own);
                 self.built.insert(
                     date,
                     Built {
@@ -620,6 +642,7 @@ impl State<'_> {
                         ranges,
                         options,
                         oi_rows,
+                        gex,
                     },
                 );
                 self.done += 1;
@@ -669,6 +692,10 @@ impl State<'_> {
                 return None;
             }
         };
+        let gex_own = gex_day::own_of_day(self.config, &files, date, &out)
+            .inspect_err(|e| self.note(date, format!("OPRA GEX: {e}; own zero gamma left empty")))
+            .ok()
+            .flatten();
         let cash_open =
             gammaflow_model::session::from_new_york(date, gammaflow_model::session::CASH_OPEN).ok();
         // The SPX open: the implied (put-call parity) level of the first IV sample at or after
@@ -722,7 +749,24 @@ impl State<'_> {
             },
             oi_rows,
             findings: out.findings,
+            gex_own,
         })
+    }
+
+    fn note(&mut self, date: Date, detail: String) {
+        let (d, u) = (date.to_string(), "unreadable".to_owned());
+        self.notes
+            .push([d, u, String::new(), String::new(), detail]);
+    }
+
+    /// GEXBot's zero gamma of `date` at the GEX instant (bad records are noted).
+    fn gexbot_zero(&mut self, date: Date) -> Option<f64> {
+        let at = gex_day::gex_instant(self.config, date)?;
+        let (zero, errors) = self.gexbot.as_mut()?.zero_gamma(date, at);
+        for e in errors {
+            self.note(date, format!("GEXBot: {e}"));
+        }
+        zero
     }
 
     /// Feeds a day's bars to the RV engine only (its percentile histories).

@@ -25,30 +25,36 @@ pub const VALIDATION_REPORT: &str = "VALIDATION_REPORT";
 /// Open interest by strike at the snapshots.
 pub const OI_STRIKES: &str = "OI_STRIKES";
 
-/// Columns that stay empty until their engine is wired into the build (GEX).
+/// Columns that stay empty until their engine is wired into the build (none in this version).
 pub fn pending_columns(_config: &MasterConfig) -> Vec<ColumnSpec> {
-    let pending = |what: &str| format!("{what} (empty in this version: engine not wired yet)");
+    Vec::new()
+}
+
+/// The GEX columns (see `crate::build`'s module documentation for the instant).
+pub fn gex_columns() -> Vec<ColumnSpec> {
     vec![
         ColumnSpec::new(
             "gex_zero_gamma_gexbot",
             T::Float,
             PTS,
             "",
-            pending("GEXBot zero-gamma level"),
+            "GEXBot zero-gamma level of the latest record at or before the GEX instant (the \
+             vendor's price terms: ES points for ES_SPX); empty without GEXBot files",
         ),
         ColumnSpec::new(
             "gex_zero_gamma_own",
             T::Float,
             PTS,
             "",
-            pending("gammaflow's zero-gamma level from OPRA + OI"),
+            "gammaflow's zero-gamma level by OI from the OPRA 0DTE SPXW chain at the GEX instant \
+             (SPX points)",
         ),
         ColumnSpec::new(
             "gex_zero_gamma_diff",
             T::Float,
             PTS,
             "",
-            pending("gex_zero_gamma_own - gex_zero_gamma_gexbot"),
+            "gex_zero_gamma_gexbot - gex_zero_gamma_own (no basis adjustment)",
         ),
     ]
 }
@@ -478,6 +484,7 @@ pub fn master_columns(config: &MasterConfig) -> Vec<ColumnSpec> {
         }
     }
     cols.extend(option_columns(config));
+    cols.extend(gex_columns());
     cols.extend(pending_columns(config));
     cols.push(ColumnSpec::new(
         "quality_flags",
@@ -648,6 +655,7 @@ pub fn master_row(
     ranges: &RangeSummary,
     rv: Option<&RvDay>,
     options: Option<&OptionValues>,
+    gex: &super::gex_day::GexValues,
     flags: String,
     findings: usize,
 ) -> Vec<Value> {
@@ -705,6 +713,11 @@ pub fn master_row(
         o.oi_calls.map_or(Value::Null, int),
         o.oi_puts.map_or(Value::Null, int),
         Value::float(o.oi_ratio),
+    ]);
+    row.extend([
+        Value::float(gex.gexbot),
+        Value::float(gex.own),
+        Value::float(gex.diff),
     ]);
     row.extend(std::iter::repeat_n(
         Value::Null,

@@ -377,3 +377,69 @@ fn golden_build_on_the_real_es_sample() {
     assert_eq!(roles, ["es_ohlcv_1m", "es_trades"]);
     assert_eq!(manifest["day_rule"], "globex");
 }
+
+/// One simulated day with ES, SPX and SPXW options, and GEXBot files (`tests/data/gexbot`):
+/// the three GEX columns are filled, diff = GEXBot − ours; without GEXBot files only ours is.
+#[test]
+fn gex_columns_are_filled_from_opra_and_gexbot() {
+    let dir = temp_dir("build-gex");
+    let day = date(2025, 6, 10);
+    let sim = SimConfig {
+        start: day,
+        days: 1,
+        products: Products {
+            spx_index: true,
+            es: true,
+            spy: false,
+            spxw_options: true,
+            spy_options: false,
+            es_options: false,
+        },
+        spxw_strikes: 30,
+        expiries: 1,
+        activity: 0.01,
+        ..SimConfig::default()
+    };
+    let events: Vec<Event> = Simulator::new(sim).unwrap().collect();
+    let options = WriteOptions {
+        csv: false,
+        ..WriteOptions::default()
+    };
+    write_day(&dir, day, &events, &options).unwrap();
+    let gexbot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/gexbot");
+    for (name, gex) in [("with", Some(&gexbot)), ("without", None)] {
+        let mut text = "paths:\n  es: \"./GLBX.MDP3\"\n  opra: \".\"\n".to_owned();
+        text.push_str(&format!("  output: \"./out-{name}\"\n"));
+        if let Some(g) = gex {
+            text.push_str(&format!("  gex: \"{}\"\n", g.display()));
+        }
+        let path = dir.join(format!("config-{name}.yaml"));
+        std::fs::write(&path, text).unwrap();
+        let config = MasterConfig::load(&path).unwrap();
+        let opts = BuildOptions {
+            now: Some(FAR_FUTURE),
+            ..BuildOptions::default()
+        };
+        let summary = build(&config, &opts, &mut |_| {}).unwrap();
+        assert_eq!(summary.days_built, 1);
+        let rows = csv_rows(&file_named(&summary, "MASTER_OUTPUT_", ".csv"));
+        let r = &rows[0];
+        let own: f64 = r["gex_zero_gamma_own"].parse().unwrap();
+        assert!(own > 1000.0, "{own}");
+        if gex.is_some() {
+            let vendor: f64 = r["gex_zero_gamma_gexbot"].parse().unwrap();
+            assert_eq!(vendor, 6042.5);
+            let diff: f64 = r["gex_zero_gamma_diff"].parse().unwrap();
+            assert!(
+                (diff - (vendor - own)).abs() < 1e-6,
+                "{diff} {vendor} {own}"
+            );
+        } else {
+            assert!(r["gex_zero_gamma_gexbot"].is_empty());
+            assert!(r["gex_zero_gamma_diff"].is_empty());
+        }
+        let manifest = std::fs::read_to_string(file_named(&summary, "MANIFEST_", ".json")).unwrap();
+        assert!(!manifest.contains("gex_zero_gamma"), "{manifest}");
+    }
+    make_writable(&dir);
+}
