@@ -19,8 +19,8 @@
 //!    [`EsTicks`]) when a `trades`/`mbp-1` file exists, else the day's bars, with the day's
 //!    [`DayInputs`].
 //! 5. **RV** ([`RvEngine`]): joined to the row by trade date.
-//! 6. **GEX** (`gex_day`): one instant per date, the last `oi.snapshots` instant strictly before
-//!    the 16:00 ET close (defaults: 15:30 Zurich). GEXBot files under `paths.gex` (the `gex.format`
+//! 6. **GEX** (`gex_day`): one instant per date, the last `oi.snapshots` instant from 10:00 ET and before
+//!    the close, else 10:00 ET ([`gex_day::gex_instant`]). GEXBot files under `paths.gex` (the `gex.format`
 //!    extensions, `.zst` too) are streamed in (name date, path) order with one look-ahead record;
 //!    `gex_zero_gamma_gexbot` is the zero gamma of the date's latest record at or before the
 //!    instant. `gex_zero_gamma_own` is ours by OI ([`crate::gex`]) from the 0DTE PM-settled SPXW

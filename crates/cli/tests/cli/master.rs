@@ -117,10 +117,9 @@ fn master_build_on_simulated_days_is_reproducible_and_described() {
             assert!(!r[col(name)].is_empty(), "{name} empty in {r:?}");
         }
         // No GEXBot files in the simulated inputs: the vendor's level and the difference stay
-        // empty. (Our own level is computed at the GEX instant, 09:30 ET with the default
-        // snapshots, where the simulated 0DTE quotes are not in yet, so it is empty here too: a
-        // known gap of issue 6; `master::build::gex_columns_are_filled_from_opra_and_gexbot`
-        // covers the filled case.)
+        // empty. (Our own level needs a chain wide enough for the gamma profile to cross zero
+        // near spot; this 5-strike chain is not, so it may be empty here:
+        // `master::build::gex_columns_are_filled_from_opra_and_gexbot` covers the filled case.)
         assert!(r[col("gex_zero_gamma_gexbot")].is_empty());
         assert!(r[col("gex_zero_gamma_diff")].is_empty());
     }

@@ -34,19 +34,27 @@ impl GexValues {
     }
 }
 
-/// The GEX instant of `date`: the last `oi.snapshots` instant strictly before the cash close
-/// (16:00 ET), `None` when there is none.
+/// The GEX instant of `date`: the last `oi.snapshots` instant at or after [`GEX_EARLIEST`]
+/// (10:00 ET) and strictly before the cash close (16:00 ET, 13:00 on early closes); when none
+/// qualifies (the spec's defaults 02:15, 10:00, 15:30 and 22:00 Zurich are 20:15, 04:00, 09:30 and
+/// 16:00 New York), 10:00 ET itself. At 09:30 the session's 0DTE quotes are not in yet.
 pub fn gex_instant(config: &MasterConfig, date: Date) -> Option<UnixNanos> {
     let close = gammaflow_model::session::trade_date_window(date)
         .ok()?
         .close;
-    config
+    let earliest = gammaflow_model::session::from_new_york(date, GEX_EARLIEST).ok()?;
+    let snapshot = config
         .snapshot_instants(date)
         .ok()?
         .into_iter()
-        .filter(|t| *t < close)
-        .max()
+        .filter(|t| *t >= earliest && *t < close)
+        .max();
+    Some(snapshot.unwrap_or(earliest))
 }
+
+/// The earliest GEX instant, New York time: half an hour after the cash open (a time of the IV
+/// sampling grid, so an implied spot exists there).
+pub const GEX_EARLIEST: jiff::civil::Time = jiff::civil::Time::constant(10, 0, 0, 0);
 
 /// The GEXBot files under `dir` (the configured format's extensions, optionally `.zst`), sorted
 /// by (name date, path).
@@ -195,12 +203,20 @@ pub fn own_of_day(
     let Some(at) = gex_instant(config, date) else {
         return Ok(None);
     };
+    // The spot of the snapshot at that instant, else of the IV sample taken there (the IV
+    // engine samples every snapshot, every window bound and a 30-minute grid).
     let spot = out
         .snapshot_spots
         .iter()
         .find(|(t, _)| *t == at)
         .and_then(|(_, s)| *s)
-        .map(|(_, v)| v);
+        .map(|(_, v)| v)
+        .or_else(|| {
+            out.iv_points
+                .iter()
+                .filter(|p| p.at == at)
+                .find_map(|p| p.spot)
+        });
     match spot {
         Some(s) => own_zero_gamma(config, files, date, at, s),
         None => Ok(None),
