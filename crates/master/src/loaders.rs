@@ -50,6 +50,6 @@ pub mod ib;
 mod trades;
 
 pub use clock::DayRule;
-pub use es::{ContractRule, EsBar, EsBars, EsDay, FileStats, InputKind};
+pub use es::{ContractRule, EsBar, EsBars, EsDay, FileStats, InputKind, name_date};
 pub use gammaflow_model::futures::RollRule;
 pub use trades::TradeBars;

@@ -102,38 +102,8 @@ fn schema_of(path: &Path) -> Option<EsFileKind> {
     None
 }
 
-/// The first `YYYY-MM-DD` or `YYYYMMDD` date in a file name.
-pub fn name_date(path: &Path) -> Option<Date> {
-    let name = path.file_name()?.to_str()?;
-    let b = name.as_bytes();
-    for len in [10usize, 8] {
-        for start in 0..b.len().saturating_sub(len - 1) {
-            let Some(text) = name.get(start..start + len) else {
-                continue;
-            };
-            let ok = text.bytes().enumerate().all(|(i, c)| {
-                if len == 10 && (i == 4 || i == 7) {
-                    c == b'-'
-                } else {
-                    c.is_ascii_digit()
-                }
-            });
-            let before = start == 0 || !b[start - 1].is_ascii_digit();
-            let after = b.get(start + len).is_none_or(|c| !c.is_ascii_digit());
-            if ok && before && after {
-                let iso = if len == 8 {
-                    format!("{}-{}-{}", &text[..4], &text[4..6], &text[6..])
-                } else {
-                    text.to_owned()
-                };
-                if let Ok(d) = iso.parse() {
-                    return Some(d);
-                }
-            }
-        }
-    }
-    None
-}
+/// The first `YYYY-MM-DD` or `YYYYMMDD` date in a file name (the loaders' rule, shared).
+pub use crate::loaders::name_date;
 
 /// Files under `root` (a directory, walked recursively in name order, or one file).
 fn walk(root: &Path, out: &mut Vec<PathBuf>) -> Result<(), MasterError> {

@@ -417,8 +417,8 @@ fn take_vwap(vwaps: &mut VecDeque<(UnixNanos, Price)>, end: UnixNanos) -> Option
     vwaps.front().filter(|(t, _)| *t < end).map(|(_, v)| *v)
 }
 
-/// The first `YYYY-MM-DD` or `YYYYMMDD` date in a file name.
-fn name_date(path: &Path) -> Option<Date> {
+/// The first `YYYY-MM-DD` or `YYYYMMDD` date in a file name (digits not part of a longer run).
+pub fn name_date(path: &Path) -> Option<Date> {
     let name = path.file_name()?.to_str()?;
     let b = name.as_bytes();
     for len in [10usize, 8] {
