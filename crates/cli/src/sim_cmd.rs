@@ -2,6 +2,13 @@
 //! date as Databento files (DBN and/or CSV.zst), so every file-based path of gammaflow can be
 //! exercised with no purchased data.
 //!
+//! Each day runs the whole CME Globex session for ES (from 18:00 ET the evening before to 17:00
+//! ET, `SimConfig::globex_overnight`), unless `--no-overnight`; options keep their hours (from
+//! 08:00 ET). A file holds one CME trade date (`session::globex_trade_date`): the evening
+//! records of a Monday session are in Monday's files, so no file is named for a weekend.
+//! Databento's own daily files split at midnight UTC instead; the master builder reads both
+//! (a trade date reads the files named for the previous trading day through the day itself).
+//!
 //! The layout under `--out` is the writer's (see `gammaflow_sources::databento::write`):
 //! `OPRA.PILLAR/{trades,cbbo,statistics,definition}/YYYY-MM-DD.dbn.zst` and
 //! `GLBX.MDP3/{trades,mbp-1,ohlcv-1m,definition}/YYYY-MM-DD.dbn.zst` (plus `.csv.zst`). One day's
@@ -64,6 +71,10 @@ pub struct SimArgs {
     /// File encodings to write.
     #[arg(long, value_enum, default_value_t = SimFormat::Both)]
     pub format: SimFormat,
+    /// Start each day at 08:00 ET (as the live desk's simulator) instead of the Globex open the
+    /// evening before; the night is then one price gap and ES has no overnight records.
+    #[arg(long)]
+    pub no_overnight: bool,
 }
 
 /// Runs the simulator and writes the files; prints one summary line per trade date.
@@ -80,6 +91,7 @@ pub fn run(args: &SimArgs) -> Result<()> {
         spy_strikes: args.spy_strikes,
         es_strikes: args.es_strikes,
         expiries: args.expiries,
+        globex_overnight: !args.no_overnight,
         ..SimConfig::default()
     };
     let simulator = Simulator::new(config).context("cannot start the simulator")?;
@@ -94,7 +106,7 @@ pub fn run(args: &SimArgs) -> Result<()> {
     let mut current: Option<Date> = None;
     let mut days_written = 0_u32;
     for event in simulator {
-        let date = gammaflow_model::session::to_new_york(event.ts_event())?.date();
+        let date = gammaflow_model::session::globex_trade_date(event.ts_event())?;
         if current.is_some_and(|d| d != date) {
             flush(args, current, &mut day, &options)?;
             days_written += 1;

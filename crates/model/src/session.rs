@@ -234,6 +234,20 @@ pub fn attributed_trade_date(t: UnixNanos) -> Result<Date, ModelError> {
     }
 }
 
+/// The CME trade date of `t`, for grouping a session's records by day: the trading day whose
+/// Globex session (opening 18:00 ET the evening before) contains `t`. Instants outside every
+/// session go to the nearest day by the same rule: in New York time, from 17:00 on the next
+/// trading day; before 17:00 the calendar date itself when it is a trading day (so also the
+/// 13:15–17:00 pause of an early close), else the next trading day.
+pub fn globex_trade_date(t: UnixNanos) -> Result<Date, ModelError> {
+    let ny = to_new_york(t)?;
+    let day = ny.date();
+    if ny.time() < GLOBEX_CLOSE && calendar::is_trading_day(day)? {
+        return Ok(day);
+    }
+    calendar::next_trading_day(day)
+}
+
 /// Zurich wall-clock times of a trade date's schedule, for display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ZurichTimes {
@@ -266,6 +280,29 @@ mod tests {
 
     fn ny(d: Date, h: i8, m: i8) -> UnixNanos {
         from_new_york(d, time(h, m, 0, 0)).unwrap()
+    }
+
+    #[test]
+    fn globex_trade_date_groups_the_session() {
+        let g = |d: Date, h: i8, m: i8| globex_trade_date(ny(d, h, m)).unwrap();
+        // Sunday evening and Monday belong to Monday 2025-06-09.
+        assert_eq!(g(date(2025, 6, 8), 18, 0), date(2025, 6, 9));
+        assert_eq!(g(date(2025, 6, 9), 16, 59), date(2025, 6, 9));
+        assert_eq!(g(date(2025, 6, 9), 17, 0), date(2025, 6, 10));
+        // Friday evening goes to Monday; Juneteenth 2025 (Thursday) is closed: its evening and
+        // Wednesday evening both go to Friday.
+        assert_eq!(g(date(2025, 6, 13), 18, 0), date(2025, 6, 16));
+        assert_eq!(g(date(2025, 6, 18), 18, 0), date(2025, 6, 20));
+        assert_eq!(g(date(2025, 6, 19), 12, 0), date(2025, 6, 20));
+        // Every Globex minute of a session maps to its trade date.
+        let s = session(SessionKind::EsGlobex, date(2025, 6, 10))
+            .unwrap()
+            .unwrap();
+        let mut t = s.open;
+        while t < s.close {
+            assert_eq!(globex_trade_date(t).unwrap(), date(2025, 6, 10));
+            t = UnixNanos(t.0 + 60 * 1_000_000_000);
+        }
     }
 
     #[test]

@@ -44,8 +44,15 @@
 //! | 16:00 | 0DTE series stop (PM settlement; the AM ES quarterly on its expiry day stops at 09:30) |
 //! | 16:00–16:15 | ES and non-expiring options only; the day ends at 16:15 |
 //!
-//! Early-close days end the cash session at 13:00 and the day at 13:15. ES runs from 08:00 only
-//! (the overnight Globex session is summarised by an overnight gap of the SPX path).
+//! Early-close days end the cash session at 13:00 and the day at 13:15. By default ES runs from
+//! 08:00 only (the overnight Globex session is summarised by an overnight gap of the SPX path).
+//! With [`SimConfig::globex_overnight`] (what `gammaflow sim` writes) the day starts at the Globex
+//! open, 18:00 ET the evening before, and ends at the Globex close (17:00 ET, 13:15 on early
+//! closes): ES quotes and trades all night, the night's seconds carrying the overnight share of a
+//! day's variance (20 %) instead of the gap; options keep the hours above.
+//!
+//! At a small `activity` a quiet ES minute could have no print, which never happens in the real
+//! ES market; a minute without one gets a one-lot print at the touch in its last second.
 //!
 //! # Model
 //! * **SPX path**: log price with stochastic log-variance (an Ornstein-Uhlenbeck process with a

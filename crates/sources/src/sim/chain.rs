@@ -298,10 +298,13 @@ impl Chain {
     /// enabled; ES options on Globex with the future, from 08:00 ET).
     pub(crate) fn is_open(&self, plan: &DayPlan, cfg: &SimConfig, t: UnixNanos) -> bool {
         if self.product == SimProduct::Es {
-            return t >= plan.t_start && t < plan.t_end;
+            return t >= plan.t_morning && t < plan.t_options_end;
         }
-        let gth = self.product == SimProduct::Spxw && cfg.gth_options && t < plan.t_gth_end;
-        gth || (t >= plan.t_open && t < plan.t_end)
+        let gth = self.product == SimProduct::Spxw
+            && cfg.gth_options
+            && t >= plan.t_morning
+            && t < plan.t_gth_end;
+        gth || (t >= plan.t_open && t < plan.t_options_end)
     }
 
     /// Definitions (06:00 ET) and previous-day open interest (06:30 ET) of every contract.
@@ -381,7 +384,7 @@ impl Chain {
             let open = t < s.stop;
             let years =
                 (s.expiration.0.saturating_sub(t.0) as f64 / NS as f64).max(60.0) / YEAR_SECS;
-            let mut var = v * plan.var_until(step, s.expiration.min(plan.t_end));
+            let mut var = v * plan.var_until(step, s.expiration.min(plan.t_options_end));
             for d in 1..=s.days_ahead {
                 let decay = (-kappa * f64::from(d) / TRADING_DAYS).exp();
                 var += (1.0 + OVERNIGHT_VAR_SHARE) * (theta + (v - theta) * decay) / TRADING_DAYS;
@@ -628,7 +631,7 @@ fn list_series(
             stop: if zero_dte {
                 plan.t_close.min(expiration)
             } else {
-                plan.t_end
+                plan.t_options_end
             },
             zero_dte,
             days_ahead,

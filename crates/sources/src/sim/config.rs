@@ -10,7 +10,8 @@ use super::SimError;
 pub struct Products {
     /// `I:SPX` index values, one per second of the cash session.
     pub spx_index: bool,
-    /// ES front-month futures quotes and trades (08:00 ET to 16:15 ET, 13:15 on early closes).
+    /// ES front-month futures quotes and trades (08:00 ET to 16:15 ET, 13:15 on early closes; the
+    /// whole Globex session with [`SimConfig::globex_overnight`]).
     pub es: bool,
     /// SPY ETF quotes and trades (09:30–16:00 ET, 13:00 on early closes).
     pub spy: bool,
@@ -88,6 +89,12 @@ pub struct SimConfig {
     /// SPXW options also trade in the 08:00–09:15 ET part of Cboe's global trading hours (prints
     /// carry condition 248).
     pub gth_options: bool,
+    /// Each day starts at the CME Globex open (18:00 ET the evening before, after weekends and
+    /// holidays too) and ends at the Globex close (17:00 ET, 13:15 on early closes): ES quotes
+    /// and prints all night, the night carrying the overnight share of a day's variance. Off (the
+    /// default, used by the live desk): the day runs 08:00–16:15 ET and the night is one gap.
+    /// Options keep their hours either way.
+    pub globex_overnight: bool,
 }
 
 impl Default for SimConfig {
@@ -110,6 +117,7 @@ impl Default for SimConfig {
             hedge_impact_bp_per_bn: 0.3,
             reprice_bp: 1.0,
             gth_options: true,
+            globex_overnight: false,
         }
     }
 }

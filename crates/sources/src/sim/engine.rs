@@ -157,17 +157,19 @@ impl Simulator {
         let Some(&date) = self.days.get(self.next_day) else {
             return Ok(());
         };
-        if self.next_day > 0 {
-            self.market.overnight();
-        }
-        let plan = DayPlan::new(date)?;
         let cfg = &self.cfg;
+        if self.next_day > 0 {
+            self.market.overnight(cfg.globex_overnight);
+        }
+        let plan = DayPlan::new(date, cfg.globex_overnight)?;
         let mut chains = Vec::new();
         let mut id_base = 1_000u32;
         if cfg.products.es {
-            let recv = after(plan.t_defs, 2_000_000);
+            // Defined before its first quote (the Globex open with the overnight session).
+            let t_defs = plan.t_defs.min(plan.t_start);
+            let recv = after(t_defs, 2_000_000);
             self.out.push(Definition {
-                ts_event: plan.t_defs,
+                ts_event: t_defs,
                 ts_recv: recv,
                 instrument: Instrument::Future(plan.es),
                 vendor_id: id_base,

@@ -189,7 +189,7 @@ impl Flow {
             let stop = chain
                 .series
                 .get(line.series)
-                .map_or(ctx.plan.t_end, |s| s.stop);
+                .map_or(ctx.plan.t_options_end, |s| s.stop);
             if ctx.t >= stop {
                 continue;
             }

@@ -66,6 +66,8 @@ pub(crate) struct Market {
     es_last: Ticks,
     spy_last: Ticks,
     last_es_fair: f64,
+    /// The minute (UTC ns / 60 s) of the last ES step and the ES trades printed in it.
+    es_minute: (u64, u32),
     path: Rng,
     feed: Rng,
 }
@@ -87,6 +89,7 @@ impl Market {
             es_last: None,
             spy_last: None,
             last_es_fair: 0.0,
+            es_minute: (0, 0),
             path: Rng::stream(cfg.seed, 1),
             feed: Rng::stream(cfg.seed, 2),
         }
@@ -120,12 +123,18 @@ impl Market {
 
     /// The overnight gap before a new day: a share of a day's variance at once, and the
     /// variance's overnight mean reversion.
-    pub(crate) fn overnight(&mut self) {
+    ///
+    /// With `simulated_night` (the day starts at the Globex open) the price does not jump: the
+    /// night's seconds carry that variance instead ([`DayPlan`]).
+    pub(crate) fn overnight(&mut self, simulated_night: bool) {
         let night = 1.0 / TRADING_DAYS;
         let z = self.path.normal();
         self.evolve_variance(night, z);
         let var = OVERNIGHT_VAR_SHARE * self.variance() * night;
-        self.ln_s += -0.5 * var + var.sqrt() * self.path.normal();
+        let shock = self.path.normal();
+        if !simulated_night {
+            self.ln_s += -0.5 * var + var.sqrt() * shock;
+        }
         self.es_last = None;
         self.spy_last = None;
     }
@@ -208,6 +217,11 @@ impl Market {
         let per_sec = ES_TRADES_PER_DAY / CASH_SECS;
         let n = self.feed.poisson(per_sec * cfg.activity * activity);
         let p_buy = 0.5 + 0.25 * up.signum();
+        let minute = t.0 / (60 * NS);
+        if self.es_minute.0 != minute {
+            self.es_minute = (minute, 0);
+        }
+        self.es_minute.1 += n;
         for _ in 0..n {
             let ts = after(t, NS / 4 + self.feed.below(3 * NS / 4));
             let buy = self.feed.chance(p_buy);
@@ -229,6 +243,26 @@ impl Market {
                 sequence: 0,
                 aggressor: if buy { Side::Buy } else { Side::Sell },
             });
+        }
+        // The real ES prints in every Globex minute; at a small `activity` a quiet minute could
+        // have none (a gap a validator rightly flags in real data). In the last second of a
+        // minute without a trade, one lot trades at the touch on the side of the move. No draw
+        // from the feed's generator: the other events stay exactly as without this rule.
+        if (t.0 / NS) % 60 == 59 && self.es_minute.1 == 0 {
+            let buy = up >= 0.0;
+            let ts = after(t, NS / 2);
+            out.push(Trade {
+                ts_event: ts,
+                ts_recv: after(ts, 30_000),
+                instrument,
+                price: on_grid(QUARTER, if buy { ask } else { bid }, "ES trade")?,
+                size: Size::new(1),
+                exchange: ES_EXCHANGE,
+                conditions: Conditions::EMPTY,
+                sequence: 0,
+                aggressor: if buy { Side::Buy } else { Side::Sell },
+            });
+            self.es_minute.1 = 1;
         }
         Ok(())
     }

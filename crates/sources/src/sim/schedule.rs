@@ -82,16 +82,25 @@ pub(crate) struct DayPlan {
     pub t_defs: UnixNanos,
     /// 06:30 ET: previous-day open interest.
     pub t_oi: UnixNanos,
-    /// 08:00 ET: the simulation clock starts (ES pre-market, SPXW global trading hours).
+    /// The simulation clock starts: 08:00 ET, or the CME Globex open (18:00 ET the evening
+    /// before) when [`SimConfig::globex_overnight`](super::SimConfig::globex_overnight) is set.
     pub t_start: UnixNanos,
+    /// 08:00 ET: ES options and SPXW global-trading-hours prints start.
+    pub t_morning: UnixNanos,
     /// 09:15 ET: end of SPXW global trading hours.
     pub t_gth_end: UnixNanos,
     /// 09:30 ET cash open.
     pub t_open: UnixNanos,
     /// Cash close (16:00 ET, 13:00 on early closes): SPX, SPY and expiring options stop.
     pub t_close: UnixNanos,
-    /// 16:15 ET (13:15 on early closes): ES and non-expiring options stop; the day ends.
+    /// 16:15 ET (13:15 on early closes): non-expiring options stop.
+    pub t_options_end: UnixNanos,
+    /// The day ends and ES stops: `t_options_end`, or the CME Globex close (17:00 ET, 13:15 on
+    /// early closes) with `globex_overnight`.
     pub t_end: UnixNanos,
+    /// Whether the day starts at the Globex open (the overnight seconds before `t_morning` then
+    /// carry the overnight share of a day's variance, instead of a gap between days).
+    pub overnight: bool,
     /// Scheduled releases in time order.
     pub releases: Vec<Release>,
     /// The ES front month on this date.
@@ -142,8 +151,9 @@ const OFF_HOURS_VAR: f64 = 0.25;
 pub(crate) const OFF_HOURS_ACTIVITY: f64 = 0.15;
 
 impl DayPlan {
-    /// The timetable of trading day `date`; errors if the model calendar cannot place it.
-    pub(crate) fn new(date: Date) -> Result<Self, SimError> {
+    /// The timetable of trading day `date` (from 08:00 ET, or from the Globex open when
+    /// `overnight`); errors if the model calendar cannot place it.
+    pub(crate) fn new(date: Date, overnight: bool) -> Result<Self, SimError> {
         let prev_date = cal(
             calendar::previous_trading_day(date),
             "previous trading day",
@@ -164,12 +174,31 @@ impl DayPlan {
             )
         })?;
         let early = cal(calendar::early_close(date), "early close", date)?.is_some();
-        let t_end = if early {
+        let t_options_end = if early {
             ny(date, 13, 15)?
         } else {
             ny(date, 16, 15)?
         };
-        let t_start = ny(date, 8, 0)?;
+        let t_morning = ny(date, 8, 0)?;
+        let (t_start, t_end) = if overnight {
+            let globex = cal(
+                session::session(SessionKind::EsGlobex, date),
+                "Globex session",
+                date,
+            )?
+            .ok_or_else(|| {
+                SimError::calendar(
+                    format!("Globex session of {date}"),
+                    gammaflow_model::ModelError::NotATradingDay {
+                        date: date.to_string(),
+                        reason: "no Globex session".to_owned(),
+                    },
+                )
+            })?;
+            (globex.open, globex.close)
+        } else {
+            (t_morning, t_options_end)
+        };
         let front = cal(
             futures::front_month(FuturesRoot::ES, date, RollRule::default()),
             "ES front month",
@@ -207,10 +236,13 @@ impl DayPlan {
             t_defs: ny(date, 6, 0)?,
             t_oi: ny(date, 6, 30)?,
             t_start,
+            t_morning,
             t_gth_end: ny(date, 9, 15)?,
             t_open: cash.open,
             t_close: cash.close,
+            t_options_end,
             t_end,
+            overnight,
             releases,
             es,
             es_expiry,
@@ -244,10 +276,20 @@ impl DayPlan {
         // One cash session carries exactly one trading day of variance, 1/252 year.
         let unit = 1.0 / (cash_var * TRADING_DAYS);
         self.cum_var = Vec::with_capacity(n + 1);
+        // With the overnight session, the seconds before 08:00 ET share the overnight part of a
+        // day's variance (which is otherwise one gap between days, `Market::overnight`).
+        let night_secs = if self.overnight {
+            (self.t_morning.0 - self.t_start.0) / NS
+        } else {
+            0
+        };
+        let night_var = OVERNIGHT_VAR_SHARE * cash_var / night_secs.max(1) as f64;
         let mut acc = 0.0;
         self.cum_var.push(acc);
-        for v in raw {
-            let v = if v.is_nan() {
+        for (i, v) in raw.into_iter().enumerate() {
+            let v = if (i as u64) < night_secs {
+                night_var
+            } else if v.is_nan() {
                 OFF_HOURS_VAR * mean_var
             } else {
                 v

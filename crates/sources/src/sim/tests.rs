@@ -163,7 +163,7 @@ fn config_errors_name_the_setting() {
 
 #[test]
 fn timetable_follows_the_calendar() {
-    let plan = DayPlan::new(date(2025, 6, 18)).unwrap();
+    let plan = DayPlan::new(date(2025, 6, 18), false).unwrap();
     assert!(is_fomc_day(plan.date));
     assert_eq!(plan.releases.len(), 3);
     assert_eq!(plan.seconds(), 8 * 3600 + 15 * 60);
@@ -176,16 +176,16 @@ fn timetable_follows_the_calendar() {
     let at = |s: u64| plan.activity(gammaflow_model::UnixNanos(plan.t_open.0 + s * NS));
     assert!(at(60) > 2.0 * at(11_700) && at(23_340) > 1.5 * at(11_700));
     // Day after Thanksgiving 2025: early close at 13:00, day ends 13:15.
-    let early = DayPlan::new(date(2025, 11, 28)).unwrap();
+    let early = DayPlan::new(date(2025, 11, 28), false).unwrap();
     assert_eq!(early.seconds(), 5 * 3600 + 15 * 60);
     assert_eq!((early.t_close.0 - early.t_open.0) / NS, 3 * 3600 + 30 * 60);
-    assert!(DayPlan::new(date(2025, 12, 25)).is_err());
+    assert!(DayPlan::new(date(2025, 12, 25), false).is_err());
 }
 
 #[test]
 fn dealer_hedging_moves_the_price() {
     let cfg = SimConfig::default();
-    let plan = DayPlan::new(date(2025, 6, 10)).unwrap();
+    let plan = DayPlan::new(date(2025, 6, 10), false).unwrap();
     let t = plan.t_open;
     let mut calm = Market::new(&cfg);
     let mut pushed = Market::new(&cfg);
@@ -195,4 +195,64 @@ fn dealer_hedging_moves_the_price() {
     let moved_bp = (pushed.ln_s - calm.ln_s) * 1e4;
     let want = 5.0 * cfg.hedge_impact_bp_per_bn;
     assert!((moved_bp - want).abs() < 1e-6, "{moved_bp} bp, want {want}");
+}
+
+#[test]
+fn overnight_day_spans_the_globex_session() {
+    // Monday 2025-06-09: Globex opens Sunday 18:00 ET and closes Monday 17:00 ET.
+    let plan = DayPlan::new(date(2025, 6, 9), true).unwrap();
+    assert_eq!(plan.seconds(), 23 * 3600);
+    assert_eq!((plan.t_morning.0 - plan.t_start.0) / NS, 14 * 3600);
+    assert_eq!((plan.t_end.0 - plan.t_options_end.0) / NS, 45 * 60);
+    // The night carries the overnight share of a day's variance; the cash session still one day.
+    let morning = ((plan.t_morning.0 - plan.t_start.0) / NS) as usize;
+    let night = plan.cum_var[morning] * TRADING_DAYS;
+    assert!(
+        (night - super::schedule::OVERNIGHT_VAR_SHARE).abs() < 1e-9,
+        "{night}"
+    );
+    let open = ((plan.t_open.0 - plan.t_start.0) / NS) as usize;
+    let close = ((plan.t_close.0 - plan.t_start.0) / NS) as usize;
+    assert!(((plan.cum_var[close] - plan.cum_var[open]) * TRADING_DAYS - 1.0).abs() < 1e-9);
+    // Early close (day after Thanksgiving): Globex closes at 13:15 ET.
+    let early = DayPlan::new(date(2025, 11, 28), true).unwrap();
+    assert_eq!(early.t_end, early.t_options_end);
+}
+
+#[test]
+fn es_prints_in_every_minute_of_the_globex_session() {
+    use gammaflow_model::event::{Event, Instrument};
+    use std::collections::BTreeSet;
+    let cfg = SimConfig {
+        start: date(2025, 6, 10),
+        activity: 0.001,
+        spxw_strikes: 2,
+        spy_strikes: 1,
+        es_strikes: 1,
+        expiries: 1,
+        globex_overnight: true,
+        ..SimConfig::default()
+    };
+    let plan = DayPlan::new(cfg.start, true).unwrap();
+    let sim = super::Simulator::new(cfg).unwrap();
+    let mut minutes = BTreeSet::new();
+    let mut first_option = None;
+    for event in sim {
+        match event {
+            Event::Trade(t) if matches!(t.instrument, Instrument::Future(_)) => {
+                minutes.insert(t.ts_event.0 / (60 * NS));
+            }
+            Event::Quote(q) if matches!(q.instrument, Instrument::Option(_)) => {
+                first_option.get_or_insert(q.ts_event);
+            }
+            _ => {}
+        }
+    }
+    let want: BTreeSet<u64> = (plan.t_start.0 / (60 * NS)..plan.t_end.0 / (60 * NS)).collect();
+    assert_eq!(
+        minutes, want,
+        "one ES print at least in each of the 1380 minutes"
+    );
+    // Options keep their hours: nothing before 08:00 ET.
+    assert!(first_option.is_some_and(|t| t >= plan.t_morning));
 }
