@@ -12,8 +12,11 @@
 //!    [`crate::opra::build_day`] samples the 0DTE SPXW chain (snapshots, window bounds, a 30-minute
 //!    grid) for the ATM IV, the put-call-parity SPX level and the 25-delta skew
 //!    ([`crate::iv`]), and the open interest by strike at the snapshots ([`crate::oi`]). The
-//!    **SPX open** is the implied level of the first sample at or after 09:30 ET (the basis is
-//!    then measured from ES at that instant); every sample's ATM IV goes to the range windows.
+//!    **SPX open** is the implied level of the first sample from 09:31 ET on
+//!    ([`crate::iv::OPEN_SAMPLE_SECS`]: at 09:30:00 the at-the-money quotes are still the 09:15
+//!    GTH book; the spec's "first SPX print at or after 09:30" needs an index feed, which OPRA
+//!    files do not carry), and the basis is measured from ES at that instant; every sample's ATM
+//!    IV goes to the range windows.
 //!    Values from the caller's hook ([`build_with`]) take precedence.
 //! 4. **Ranges** ([`RangeDay`]): the Databento trades of the date ([`Inputs::trade_files`],
 //!    [`EsTicks`]) when a `trades`/`mbp-1` file exists, else the day's bars, with the day's
@@ -25,7 +28,10 @@
 //!    `gex_zero_gamma_gexbot` is the zero gamma of the date's latest record at or before the
 //!    instant. `gex_zero_gamma_own` is ours by OI ([`crate::gex`]) from the 0DTE PM-settled SPXW
 //!    chain at the instant (the OPRA quotes are read a second time up to it), spot = the IV
-//!    sample's parity level. `gex_zero_gamma_diff` = GEXBot − ours, without a basis adjustment.
+//!    sample's parity level. `gex_offset` puts ours in GEXBot's terms: for an ES ticker
+//!    (`ES_SPX`, the default) the ES − SPX basis at the instant (ES: the close of the last bar
+//!    ending by then), 0 for `SPX`, empty for other tickers; `gex_zero_gamma_diff` = GEXBot −
+//!    (ours + offset).
 //!    Bad GEXBot records and OPRA GEX failures are `unreadable` report rows.
 //!
 //! # Failures
@@ -33,7 +39,9 @@
 //! recorded as a skipped day in the manifest and as an `unreadable` row of the validation
 //! report; the bar stream restarts after the failing file, and a day whose trades file fails is
 //! skipped. An OPRA failure keeps the ES row: an `unreadable` report row, IV/OI columns empty. The date of a skipped day is the date being read, else the failing file's name date.
-//! Only configuration, discovery and output errors abort.
+//! A trading day in range (`--from`, else the first date read, to `--to`, else the last) with no
+//! ES bars in any file is skipped as missing: a `missing_day` report row. Only configuration,
+//! discovery and output errors abort.
 //!
 //! # Output and finalization
 //! See [`crate::export`]: the files go to `--out` (default `paths.output`), named
@@ -105,7 +113,7 @@ struct OptionDay {
     values: OptionValues,
     oi_rows: Vec<Vec<Value>>,
     findings: Vec<Finding>,
-    gex_own: Option<f64>,
+    gex_own: Option<gex_day::OwnGex>,
 }
 
 struct State<'c> {
@@ -238,6 +246,7 @@ pub fn build_with(
     if let Some(d) = st.rv.finish() {
         st.rv_days.insert(d.trade_date, d);
     }
+    st.skip_missing_days(progress);
     let State {
         mut validator,
         built,
@@ -324,9 +333,14 @@ pub fn build_with(
         })
         .collect();
     for (date, reason) in &skipped {
+        let check = if reason == MISSING_DAY {
+            "missing_day"
+        } else {
+            "unreadable"
+        };
         report_rows.push([
             date.clone(),
-            "unreadable".into(),
+            check.into(),
             String::new(),
             String::new(),
             format!("day skipped: {reason}"),
@@ -561,7 +575,15 @@ impl State<'_> {
                     }
                     None => (None, Vec::new(), None),
                 };
-                let gex = gex_day::GexValues::new(self.gexbot_zero(date), own);
+                let es = own
+                    .as_ref()
+                    .and_then(|o| gex_day::es_before(&day.bars, o.at));
+                let offset = gex_day::vendor_offset(&self.config.gex.ticker, own.as_ref(), es);
+                let gex = gex_day::GexValues::new(
+                    self.gexbot_zero(date),
+                    own.and_then(|o| o.zero_gamma),
+                    offset,
+                );
                 self.built.insert(
                     date,
                     Built {
@@ -625,16 +647,20 @@ impl State<'_> {
             .flatten();
         let cash_open =
             gammaflow_model::session::from_new_york(date, gammaflow_model::session::CASH_OPEN).ok();
-        // The SPX open: the implied (put-call parity) level of the first IV sample at or after
-        // 09:30 ET; the basis is then measured from ES at that instant.
+        // The SPX open: the implied (put-call parity) level of the first IV sample from the
+        // opening sample on (regular-session quotes); the basis is measured from ES there.
         let spx_open = cash_open.and_then(|open| {
-            out.iv_points.iter().filter(|p| p.at >= open).find_map(|p| {
-                p.spot.map(|v| SpxOpen {
-                    ts: p.at,
-                    value: v,
-                    basis: None,
+            let opening = open.0 + crate::iv::OPEN_SAMPLE_SECS * UnixNanos::NANOS_PER_SECOND;
+            out.iv_points
+                .iter()
+                .filter(|p| p.at.0 >= opening)
+                .find_map(|p| {
+                    p.spot.map(|v| SpxOpen {
+                        ts: p.at,
+                        value: v,
+                        basis: None,
+                    })
                 })
-            })
         });
         let atm_iv = out
             .iv_points
@@ -678,6 +704,29 @@ impl State<'_> {
             findings: out.findings,
             gex_own,
         })
+    }
+
+    /// Skips, as [`MISSING_DAY`], every trading day from `--from` (else the first date read) to
+    /// `--to` (else the last date read) that no input file had bars for.
+    fn skip_missing_days(&mut self, progress: &mut dyn FnMut(&Progress)) {
+        let (Some(first), Some(last)) = (self.seen.first().copied(), self.seen.last().copied())
+        else {
+            return;
+        };
+        let (from, to) = (
+            self.options.from.unwrap_or(first),
+            self.options.to.unwrap_or(last),
+        );
+        let mut d = from;
+        while d <= to {
+            if calendar::is_trading_day(d).unwrap_or(false) && !self.seen.contains(&d) {
+                self.skip(Some(d), MISSING_DAY.to_owned(), progress);
+            }
+            match d.tomorrow() {
+                Ok(next) => d = next,
+                Err(_) => break,
+            }
+        }
     }
 
     fn note(&mut self, date: Date, detail: String) {
@@ -749,6 +798,9 @@ impl State<'_> {
         Ok(r.finish())
     }
 }
+
+/// The reason of a trading day without input (report check `missing_day`).
+const MISSING_DAY: &str = "no input file has ES bars for this trading day";
 
 fn bar_stats(bars: &[EsBar]) -> BarStats {
     let f = |p: gammaflow_model::Price| p.to_f64();

@@ -2,13 +2,18 @@
 //! quote mids at given instants ([`iv_point`]), and per-window values ([`window_values`]).
 //!
 //! # Method (one instant `T`, one expiry)
-//! 1. **Usable quotes.** A contract's last quote is used when it is at most `max_quote_age_secs`
-//!    (60 s) old at `T` (by `ts_recv`), its bid is defined and > 0, its ask is defined and not
-//!    below the bid. Quotes left out are counted ([`QuoteCounts`]: stale, crossed, zero or
-//!    missing bid/ask, never quoted); when quotes within `band_points` of the implied level were
-//!    left out as stale or crossed, the instant gets one [`Check::StaleQuote`] finding with all
-//!    the counts (see [`IvPoint::finding`]; zero bids alone, normal for far out-of-the-money
-//!    0DTE options, are counted but raise no finding).
+//! 1. **Usable quotes** (details in `iv/quotes.rs`). Top-of-book files print a record only when a
+//!    quote changes, so a contract's last quote stands until replaced. Ages count only time when
+//!    the options market is open (Cboe GTH and the regular session; at the 09:30 open the book
+//!    left at the 09:15 GTH close is current). When no contract of the expiry has a record within
+//!    `max_quote_age_secs` (60 s) before `T`, the feed has a gap and every quote is *stale*;
+//!    otherwise a quote older than the limit is *held* and used, except within
+//!    `atm_hold_points` (10) of the implied level, where an unchanged 0DTE quote cannot be
+//!    current (*stale*). Crossed quotes and zero or missing sides are left out at any age.
+//!    Counts by kind are kept ([`QuoteCounts`]); when quotes within `band_points` of the implied
+//!    level were left out as stale or crossed, the instant gets one [`Check::StaleQuote`] finding
+//!    with all the counts (see [`IvPoint::finding`]; zero bids alone, normal for far
+//!    out-of-the-money 0DTE options, are counted but raise no finding).
 //! 2. **Time to expiry** `t`: ACT/365 years from `T` to the PM settlement of the expiry, the cash
 //!    close (16:00 ET, 13:00 ET on early closes) by
 //!    [`gammaflow_model::expiry::expiration_instant`] for `SPXW`. At or after the close `t = 0` and
@@ -49,14 +54,20 @@ use jiff::civil::Date;
 
 use crate::opra::{ChainState, ContractSnapshot};
 use crate::validate::{Check, Finding, RecordRef};
+use quotes::Usability;
+
+mod quotes;
 
 /// Settings of the IV computation (see the [module documentation](self)).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IvParams {
     /// Risk-free rate, continuously compounded per year (default 0).
     pub rate: f64,
-    /// Oldest usable quote at the instant, seconds (default 60).
+    /// Quote age limit, seconds of open market (default 60; see the module method, step 1).
     pub max_quote_age_secs: f64,
+    /// A quote unchanged for longer than the limit is stale within this distance of the
+    /// implied level, index points (default 10: two strikes each side); held and used further out.
+    pub atm_hold_points: f64,
     /// Strikes averaged for the parity forward (default 3).
     pub parity_strikes: usize,
     /// Left-out quotes are reported only within this distance of the implied level, index
@@ -73,6 +84,7 @@ impl Default for IvParams {
         Self {
             rate: 0.0,
             max_quote_age_secs: 60.0,
+            atm_hold_points: 10.0,
             parity_strikes: 3,
             band_points: 100.0,
             grid_minutes: 30,
@@ -93,9 +105,11 @@ pub enum SpotSource {
 /// Quotes of one instant by usability.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QuoteCounts {
-    /// Usable.
+    /// Usable (fresh or held).
     pub usable: u32,
-    /// Older than the age limit.
+    /// Of the usable: held, unchanged for longer than the age limit away from the money.
+    pub held: u32,
+    /// Stale: in a feed gap, or held at the money.
     pub stale: u32,
     /// Ask below bid.
     pub crossed: u32,
@@ -106,7 +120,7 @@ pub struct QuoteCounts {
 }
 
 impl QuoteCounts {
-    /// Quotes left out for age, crossing or a zero/missing side.
+    /// Quotes left out as stale, crossed or with a zero/missing side.
     pub fn rejected(&self) -> u32 {
         self.stale + self.crossed + self.zero_bid
     }
@@ -154,8 +168,8 @@ impl IvPoint {
             source_file: file.to_owned(),
             record: RecordRef::Ts(self.at),
             detail: format!(
-                "expiry {}: {} quotes near the money left out ({} older than the limit, {} crossed, {} with a zero or missing side), {} usable",
-                self.expiry, b.rejected(), b.stale, b.crossed, b.zero_bid, b.usable
+                "expiry {}: {} quotes near the money left out ({} stale, {} crossed, {} with a zero or missing side), {} usable ({} held)",
+                self.expiry, b.rejected(), b.stale, b.crossed, b.zero_bid, b.usable, b.held
             ),
         })
     }
@@ -171,39 +185,6 @@ impl SpxSeries for [(UnixNanos, f64)] {
     fn at_or_before(&self, at: UnixNanos) -> Option<(UnixNanos, f64)> {
         let i = self.partition_point(|(t, _)| *t <= at);
         i.checked_sub(1).and_then(|i| self.get(i)).copied()
-    }
-}
-
-/// Why a contract's quote is not used.
-enum Usability {
-    Usable(f64),
-    Stale,
-    Crossed,
-    ZeroBid,
-    NoQuote,
-}
-
-fn usability(c: &ContractSnapshot, at: UnixNanos, max_age: f64) -> Usability {
-    let Some(age) = c.quote_age_secs(at) else {
-        return Usability::NoQuote;
-    };
-    if age > max_age {
-        return Usability::Stale;
-    }
-    match (c.bid, c.ask) {
-        (Some(b), Some(a)) if b > 0.0 && a >= b => Usability::Usable((a + b) / 2.0),
-        (Some(b), Some(a)) if b > 0.0 && a < b => Usability::Crossed,
-        _ => Usability::ZeroBid,
-    }
-}
-
-fn count(counts: &mut QuoteCounts, u: &Usability) {
-    match u {
-        Usability::Usable(_) => counts.usable += 1,
-        Usability::Stale => counts.stale += 1,
-        Usability::Crossed => counts.crossed += 1,
-        Usability::ZeroBid => counts.zero_bid += 1,
-        Usability::NoQuote => counts.no_quote += 1,
     }
 }
 
@@ -249,6 +230,55 @@ fn interpolate(points: &[(f64, f64)], x: f64) -> Option<f64> {
     })
 }
 
+/// The strikes with a used call or put mid, sorted by strike.
+fn usable_strikes(graded: &[(&ContractSnapshot, Usability)]) -> Vec<Strike> {
+    let mut strikes: Vec<Strike> = Vec::new();
+    for (c, u) in graded {
+        let Some(mid) = u.mid() else { continue };
+        let i = match strikes.iter().position(|s| s.k == c.strike) {
+            Some(i) => i,
+            None => {
+                strikes.push(Strike {
+                    k: c.strike,
+                    call: None,
+                    put: None,
+                });
+                strikes.len() - 1
+            }
+        };
+        if let Some(s) = strikes.get_mut(i) {
+            match c.right {
+                OptionRight::Call => s.call = Some(mid),
+                OptionRight::Put => s.put = Some(mid),
+            }
+        }
+    }
+    strikes.sort_by(|a, b| a.k.total_cmp(&b.k));
+    strikes
+}
+
+/// The forward: `spx` carried by `growth`, else put-call parity at the strikes nearest the money.
+fn implied_forward(
+    spx: Option<f64>,
+    strikes: &[Strike],
+    growth: f64,
+    params: &IvParams,
+) -> Option<(f64, SpotSource)> {
+    if let Some(s) = spx {
+        return Some((s * growth, SpotSource::Explicit));
+    }
+    let mut pairs: Vec<(f64, f64)> = strikes
+        .iter()
+        .filter_map(|s| Some((s.k, s.call? - s.put?)))
+        .collect();
+    pairs.sort_by(|a, b| a.1.abs().total_cmp(&b.1.abs()).then(a.0.total_cmp(&b.0)));
+    let n = params.parity_strikes.max(1).min(pairs.len());
+    (n > 0).then(|| {
+        let sum: f64 = pairs.iter().take(n).map(|(k, d)| k + growth * d).sum();
+        (sum / n as f64, SpotSource::PutCallParity)
+    })
+}
+
 /// The implied-volatility measurements at `chain.at` for the contracts of `chain` expiring on
 /// `expiry` (pass only PM-settled roots: the builder drops `SPX`, AM-settled), expiring at
 /// `expiration` (UTC ns; see [`expiration`]); `spx` is an explicit SPX value at the instant, if
@@ -281,54 +311,27 @@ pub fn iv_point(
         quotes: QuoteCounts::default(),
         band_quotes: QuoteCounts::default(),
     };
-    let mut graded: Vec<(&ContractSnapshot, Usability)> = Vec::new();
-    let mut strikes: Vec<Strike> = Vec::new();
-    for c in chain.expiring(expiry) {
-        let u = usability(c, at, params.max_quote_age_secs);
-        count(&mut point.quotes, &u);
-        if let Usability::Usable(mid) = u {
-            let i = match strikes.iter().position(|s| s.k == c.strike) {
-                Some(i) => i,
-                None => {
-                    strikes.push(Strike {
-                        k: c.strike,
-                        call: None,
-                        put: None,
-                    });
-                    strikes.len() - 1
-                }
-            };
-            if let Some(s) = strikes.get_mut(i) {
-                match c.right {
-                    OptionRight::Call => s.call = Some(mid),
-                    OptionRight::Put => s.put = Some(mid),
-                }
-            }
-        }
-        graded.push((c, u));
-    }
-    strikes.sort_by(|a, b| a.k.total_cmp(&b.k));
+    let hours = quotes::market_hours(at);
+    let max_age = params.max_quote_age_secs;
+    let live = quotes::feed_live(chain.expiring(expiry), at, &hours, max_age);
+    let mut graded: Vec<(&ContractSnapshot, Usability)> = chain
+        .expiring(expiry)
+        .map(|c| (c, quotes::grade(c, at, &hours, live, max_age)))
+        .collect();
     let growth = (r * t).exp();
-    // The forward.
-    let forward = match spx {
-        Some(s) => Some((s * growth, SpotSource::Explicit)),
-        None => {
-            let mut pairs: Vec<(f64, f64)> = strikes
-                .iter()
-                .filter_map(|s| Some((s.k, s.call? - s.put?)))
-                .collect();
-            pairs.sort_by(|a, b| a.1.abs().total_cmp(&b.1.abs()).then(a.0.total_cmp(&b.0)));
-            let n = params.parity_strikes.max(1).min(pairs.len());
-            (n > 0).then(|| {
-                let sum: f64 = pairs.iter().take(n).map(|(k, d)| k + growth * d).sum();
-                (sum / n as f64, SpotSource::PutCallParity)
-            })
-        }
-    };
+    let mut strikes = usable_strikes(&graded);
+    let mut forward = implied_forward(spx, &strikes, growth, params);
+    if let Some((f, _)) = forward
+        && quotes::demote_held_near(&mut graded, f, params.atm_hold_points)
+    {
+        strikes = usable_strikes(&graded);
+        forward = implied_forward(spx, &strikes, growth, params);
+    }
     for (c, u) in &graded {
+        quotes::count(&mut point.quotes, *u);
         let in_band = forward.is_none_or(|(f, _)| (c.strike - f).abs() <= params.band_points);
         if in_band {
-            count(&mut point.band_quotes, u);
+            quotes::count(&mut point.band_quotes, *u);
         }
     }
     let Some((f, source)) = forward else {
@@ -445,6 +448,12 @@ pub fn window_values(
         })
         .collect()
 }
+
+/// Seconds after the cash open of the opening sample ([`crate::opra::build_day`] adds it): the
+/// first instant at which the at-the-money quotes must come from the regular session, since the
+/// book left at the 09:15 ET GTH close is held at most the 60 s age limit into it. The SPX open
+/// without an index feed is the implied level there.
+pub const OPEN_SAMPLE_SECS: u64 = 60;
 
 /// The sample instants of a trade date: `snapshots`, every window bound and a grid every
 /// `grid_minutes` from `full.0` through `full.1`, sorted and de-duplicated (UTC ns).

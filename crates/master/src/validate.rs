@@ -27,7 +27,12 @@
 //! * `oi_conflict` (OPRA, found by [`crate::opra`]): one contract's open interest for one as-of
 //!   date published with different values by different exchanges (or files).
 //! * `stale_quote` (OPRA, found by [`crate::iv`]): near-the-money quotes left out of an IV
-//!   instant as older than the age limit or crossed (zero bids counted in the detail).
+//!   instant as stale (a feed gap, or an at-the-money quote unchanged for longer than the age
+//!   limit) or crossed (zero bids counted in the detail).
+//!
+//! The builder adds two report-only rows: `unreadable` (a file that could not be read: its day is
+//! skipped, or a value left empty) and `missing_day` (a trading day from `--from`, else the first
+//! date read, to `--to`, else the last, with no ES bars in any input file: skipped).
 //!
 //! # Output
 //! [`Finding`]s (trade date, source file, record, check, detail) collected in a

@@ -50,11 +50,20 @@ pub fn gex_columns() -> Vec<ColumnSpec> {
              (SPX points)",
         ),
         ColumnSpec::new(
+            "gex_offset",
+            T::Float,
+            PTS,
+            "",
+            "points added to gex_zero_gamma_own to put it in GEXBot's terms: the ES - SPX basis \
+             at the GEX instant for an ES ticker (ES_SPX), 0 for SPX; empty for other tickers or \
+             without an ES price or own level",
+        ),
+        ColumnSpec::new(
             "gex_zero_gamma_diff",
             T::Float,
             PTS,
             "",
-            "gex_zero_gamma_gexbot - gex_zero_gamma_own (no basis adjustment)",
+            "gex_zero_gamma_gexbot - (gex_zero_gamma_own + gex_offset)",
         ),
     ]
 }
@@ -585,7 +594,7 @@ pub fn report_columns() -> Vec<ColumnSpec> {
             T::String,
             "",
             "",
-            "missing_minutes, duplicate, out_of_order, invalid_bar, outlier, stale, holiday, early_close, basis_out_of_bounds, or unreadable (day skipped)",
+            "missing_minutes, duplicate, out_of_order, invalid_bar, outlier, stale, holiday, early_close, basis_out_of_bounds, oi_conflict, stale_quote, unreadable (day skipped or a value left empty) or missing_day (a trading day in range without ES input, skipped)",
         ),
         ColumnSpec::new("source_file", T::String, "", "", "the input file"),
         ColumnSpec::new(
@@ -717,6 +726,7 @@ pub fn master_row(
     row.extend([
         Value::float(gex.gexbot),
         Value::float(gex.own),
+        Value::float(gex.offset),
         Value::float(gex.diff),
     ]);
     row.extend(std::iter::repeat_n(

@@ -1,5 +1,5 @@
 //! The GEX columns of a day: GEXBot's zero gamma, ours from the OPRA 0DTE chain by open interest,
-//! and their difference, all at one instant (see [`gex_instant`] and the build's module
+//! the offset between the two price terms and their difference, all at one instant (see [`gex_instant`] and the build's module
 //! documentation).
 
 use std::path::{Path, PathBuf};
@@ -15,22 +15,63 @@ use crate::loaders::DayRule;
 use crate::loaders::gexbot::{GexBotReader, GexFormat, GexRecord};
 use crate::opra::{OpraDay, OpraFiles, Roots, spxw_expiries};
 
-/// The three GEX values of a row.
+/// The GEX values of a row.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GexValues {
-    /// GEXBot's zero gamma (record at or before the instant).
+    /// GEXBot's zero gamma (record at or before the instant), in the vendor's price terms.
     pub gexbot: Option<f64>,
-    /// Ours, by OI.
+    /// Ours, by OI, SPX points.
     pub own: Option<f64>,
-    /// `gexbot − own`.
+    /// Points added to ours to put it in the vendor's terms (see [`vendor_offset`]).
+    pub offset: Option<f64>,
+    /// `gexbot − (own + offset)`.
     pub diff: Option<f64>,
 }
 
 impl GexValues {
-    /// The values, with the difference.
-    pub fn new(gexbot: Option<f64>, own: Option<f64>) -> Self {
-        let diff = gexbot.zip(own).map(|(v, o)| v - o);
-        Self { gexbot, own, diff }
+    /// The values, with the difference in the vendor's terms.
+    pub fn new(gexbot: Option<f64>, own: Option<f64>, offset: Option<f64>) -> Self {
+        let diff = match (gexbot, own, offset) {
+            (Some(v), Some(o), Some(x)) => Some(v - (o + x)),
+            _ => None,
+        };
+        Self {
+            gexbot,
+            own,
+            offset,
+            diff,
+        }
+    }
+}
+
+/// Our zero gamma at the GEX instant with the implied SPX used for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OwnGex {
+    /// The instant (UTC ns).
+    pub at: UnixNanos,
+    /// The implied SPX (put-call parity) at the instant, index points.
+    pub spot: f64,
+    /// Our zero gamma by OI, SPX points (`None` when the profile does not cross zero).
+    pub zero_gamma: Option<f64>,
+}
+
+/// The ES front month's last price before `at`: the close of the last bar that ended by then.
+pub fn es_before(bars: &[crate::loaders::EsBar], at: UnixNanos) -> Option<f64> {
+    bars.iter()
+        .rev()
+        .find(|b| b.ts.0 + 60 * UnixNanos::NANOS_PER_SECOND <= at.0)
+        .map(|b| b.close.to_f64())
+}
+
+/// The offset from our SPX levels to the terms of GEXBot's `ticker`: for an ES ticker
+/// (`ES_SPX`: SPX gamma quoted at ES prices) the ES − SPX basis at the instant, `es` being the
+/// ES front month's last price before it; 0 for `SPX`; `None` for another underlying (no
+/// difference is given) or without an ES price.
+pub fn vendor_offset(ticker: &str, own: Option<&OwnGex>, es: Option<f64>) -> Option<f64> {
+    match ticker {
+        "SPX" => Some(0.0),
+        t if t.starts_with("ES_") => Some(es? - own?.spot),
+        _ => None,
     }
 }
 
@@ -199,7 +240,7 @@ pub fn own_of_day(
     files: &OpraFiles,
     date: Date,
     out: &crate::opra::OpraDayOutput,
-) -> Result<Option<f64>, MasterError> {
+) -> Result<Option<OwnGex>, MasterError> {
     let Some(at) = gex_instant(config, date) else {
         return Ok(None);
     };
@@ -217,8 +258,11 @@ pub fn own_of_day(
                 .filter(|p| p.at == at)
                 .find_map(|p| p.spot)
         });
-    match spot {
-        Some(s) => own_zero_gamma(config, files, date, at, s),
-        None => Ok(None),
-    }
+    let Some(spot) = spot else { return Ok(None) };
+    let zero_gamma = own_zero_gamma(config, files, date, at, spot)?;
+    Ok(Some(OwnGex {
+        at,
+        spot,
+        zero_gamma,
+    }))
 }

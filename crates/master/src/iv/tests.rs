@@ -82,7 +82,8 @@ fn stale_and_crossed_quotes_are_left_out_and_reported() {
     let p = iv_point(&c, e, expiration_after(c.at, t), None, &IvParams::default());
     assert_eq!(p.quotes.stale, 122);
     assert_eq!(p.spot, None);
-    assert!(p.finding(e, "f").unwrap().detail.contains("122 older"));
+    // No record of the expiry in the last minute: a feed gap, every quote stale.
+    assert!(p.finding(e, "f").unwrap().detail.contains("122 stale"));
     for x in &mut c.contracts {
         x.quote_ts = Some(c.at);
     }
@@ -93,6 +94,52 @@ fn stale_and_crossed_quotes_are_left_out_and_reported() {
         (p.quotes.zero_bid, p.quotes.crossed, p.quotes.usable),
         (1, 1, 120)
     );
+}
+
+#[test]
+fn held_quotes_are_used_away_from_the_money_only() {
+    let t = 3.0 * 3600.0 / (365.0 * 86_400.0);
+    let (mut c, e) = chain(6000.0, t, |_| 0.15, 0.10, 300);
+    // The feed is live (one fresh record); everything else is unchanged for 5 minutes.
+    let fresh = c.contracts.iter().position(|x| x.strike == 5850.0).unwrap();
+    c.contracts[fresh].quote_ts = Some(c.at);
+    let p = iv_point(&c, e, expiration_after(c.at, t), None, &IvParams::default());
+    // 5990..6010, calls and puts: 10 at-the-money quotes stale; the rest held and used.
+    assert_eq!(p.quotes.stale, 10, "{:?}", p.quotes);
+    assert!(p.quotes.held > 50 && p.quotes.held + 1 == p.quotes.usable);
+    assert!((p.spot.unwrap() - 6000.0).abs() < 1e-6, "{:?}", p.spot);
+    assert!((p.atm_iv.unwrap() - 0.15).abs() < 1e-6, "{:?}", p.atm_iv);
+    let finding = p.finding(e, "f").unwrap();
+    assert!(finding.detail.contains("10 stale"), "{}", finding.detail);
+    // Refreshed at the money: no finding, held quotes further out still used.
+    for x in &mut c.contracts {
+        if (x.strike - 6000.0).abs() <= 10.0 {
+            x.quote_ts = Some(UnixNanos(c.at.0 - 2 * NS));
+        }
+    }
+    let p = iv_point(&c, e, expiration_after(c.at, t), None, &IvParams::default());
+    assert_eq!(p.quotes.stale, 0);
+    assert!(p.finding(e, "f").is_none());
+}
+
+#[test]
+fn quotes_do_not_age_while_the_market_is_closed() {
+    // The 09:30 ET open of 2025-06-10 with the book left at the 09:15 GTH close.
+    let t = 6.5 * 3600.0 / (365.0 * 86_400.0);
+    let (mut c, e) = chain(6000.0, t, |_| 0.15, 0.10, 0);
+    let open = UnixNanos(1_749_562_200 * NS);
+    c.at = open;
+    for x in &mut c.contracts {
+        x.quote_ts = Some(UnixNanos(open.0 - 15 * 60 * NS - 5 * NS));
+    }
+    let p = iv_point(&c, e, expiration_after(c.at, t), None, &IvParams::default());
+    assert_eq!((p.quotes.stale, p.quotes.held), (0, 0), "{:?}", p.quotes);
+    assert!((p.atm_iv.unwrap() - 0.15).abs() < 1e-6);
+    // One minute into the session the same book is a feed gap.
+    c.at = UnixNanos(open.0 + 60 * NS);
+    let p = iv_point(&c, e, expiration_after(c.at, t), None, &IvParams::default());
+    assert_eq!(p.quotes.usable, 0);
+    assert!(p.quotes.stale > 100);
 }
 
 #[test]

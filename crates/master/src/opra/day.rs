@@ -2,6 +2,7 @@
 
 use gammaflow_model::UnixNanos;
 use gammaflow_model::expiry::{self, OptionProduct};
+use gammaflow_model::session::{self, SessionKind};
 use jiff::ToSpan;
 use jiff::civil::Date;
 
@@ -69,7 +70,8 @@ pub fn spxw_expiries(date: Date, dtes: &[u32]) -> Result<Vec<(u32, Date)>, Maste
 }
 
 /// Runs one trade date: opens the OPRA files ([`OpraDay`], SPX/SPXW), samples the 0DTE chain at
-/// the IV instants ([`iv::sample_instants`]: snapshots, window bounds, a grid) and computes
+/// the IV instants ([`iv::sample_instants`]: snapshots, window bounds, a grid, plus the opening
+/// sample [`iv::OPEN_SAMPLE_SECS`] after the cash open) and computes
 /// [`iv::iv_point`] on the PM-settled contracts (root `SPX`, AM-settled, is left out), the
 /// window values, and at each `oi.snapshots` instant the open-interest rows of every configured
 /// expiry around the spot. When an explicit SPX series is given (UTC ns, index points, ascending),
@@ -101,7 +103,13 @@ pub fn build_day(
         .full()
         .bounds(cfg.timezone, date)
         .map_err(model_err(format!("iv_rv.windows.full of {date}")))?;
-    let samples = iv::sample_instants(full, &snapshots, &windows, params.grid_minutes);
+    let mut samples = iv::sample_instants(full, &snapshots, &windows, params.grid_minutes);
+    if let Ok(Some(cash)) = session::session(SessionKind::Cash, date) {
+        let opening = UnixNanos(cash.open.0 + iv::OPEN_SAMPLE_SECS * UnixNanos::NANOS_PER_SECOND);
+        if let Err(i) = samples.binary_search(&opening) {
+            samples.insert(i, opening);
+        }
+    }
     let expiries = spxw_expiries(date, &cfg.oi.expirations)?;
     let iv_expiry = expiries.first().map(|e| e.1);
     let expiration = iv_expiry.and_then(iv::expiration);

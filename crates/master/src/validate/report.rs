@@ -30,8 +30,8 @@ pub enum Check {
     /// OPRA open interest of one contract and as-of date published with different values by
     /// different exchanges (see [`crate::opra`]).
     OiConflict,
-    /// Option quotes left out of an implied-volatility snapshot: older than the age limit,
-    /// crossed, or with a zero or missing bid (see [`crate::iv`]).
+    /// Option quotes left out of an implied-volatility snapshot: stale (feed gap, or unchanged
+    /// at the money for longer than the age limit) or crossed (see [`crate::iv`]).
     StaleQuote,
 }
 

@@ -316,6 +316,33 @@ fn simulated_history_builds_reproducibly() {
     assert_eq!(unreadable.len(), 1);
     assert_eq!(unreadable[0]["trade_date"], "2025-06-10");
     assert!(unreadable[0]["detail"].contains("2025-06-10.dbn.zst"));
+    // No ES file at all for the middle day: reported as a missing day, the others built.
+    let es_dir = dir.join("GLBX.MDP3");
+    for schema in std::fs::read_dir(&es_dir).unwrap() {
+        for f in std::fs::read_dir(schema.unwrap().path()).unwrap() {
+            let path = f.unwrap().path();
+            if path.to_string_lossy().contains("2025-06-10") {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
+    let summary = build(
+        &config,
+        &BuildOptions {
+            out: Some(dir.join("out-missing")),
+            ..options.clone()
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((summary.days_built, summary.skipped), (2, 1));
+    let report = csv_rows(&file_named(&summary, "VALIDATION_REPORT_", ".csv"));
+    let missing: Vec<_> = report
+        .iter()
+        .filter(|r| r["check"] == "missing_day")
+        .collect();
+    assert_eq!(missing.len(), 1, "{report:?}");
+    assert_eq!(missing[0]["trade_date"], "2025-06-10");
     make_writable(&dir);
 }
 
@@ -379,7 +406,8 @@ fn golden_build_on_the_real_es_sample() {
 }
 
 /// One simulated day with ES, SPX and SPXW options, and GEXBot files (`tests/data/gexbot`):
-/// the three GEX columns are filled, diff = GEXBot − ours; without GEXBot files only ours is.
+/// the GEX columns are filled, diff = GEXBot − (ours + ES − SPX basis); without GEXBot files
+/// only ours and the offset are.
 #[test]
 fn gex_columns_are_filled_from_opra_and_gexbot() {
     let dir = temp_dir("build-gex");
@@ -429,10 +457,14 @@ fn gex_columns_are_filled_from_opra_and_gexbot() {
         if gex.is_some() {
             let vendor: f64 = r["gex_zero_gamma_gexbot"].parse().unwrap();
             assert_eq!(vendor, 6042.5);
+            // ES_SPX is in ES points: ours is moved by the ES - SPX basis at the instant (the
+            // simulator's ES carries SPX at r - q to the quarterly expiry: a few points).
+            let offset: f64 = r["gex_offset"].parse().unwrap();
+            assert!(offset > 0.0 && offset < 60.0, "{offset}");
             let diff: f64 = r["gex_zero_gamma_diff"].parse().unwrap();
             assert!(
-                (diff - (vendor - own)).abs() < 1e-6,
-                "{diff} {vendor} {own}"
+                (diff - (vendor - own - offset)).abs() < 1e-6,
+                "{diff} {vendor} {own} {offset}"
             );
         } else {
             assert!(r["gex_zero_gamma_gexbot"].is_empty());
