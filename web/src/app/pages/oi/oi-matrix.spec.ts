@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { chain, contract } from './chain-fixtures.spec-helpers';
+import { chain, contract } from '../shared/chain-fixtures.spec-helpers';
 import {
   buildOiMatrix,
   defaultRange,

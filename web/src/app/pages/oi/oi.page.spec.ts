@@ -7,7 +7,7 @@ import { ApiService } from '../../core/api.service';
 import { DataStreamService, STREAM_ENVIRONMENT, StreamEnvironment } from '../../core/data-stream.service';
 import { ChainView } from '../../core/wire';
 import { desk } from '../ranges/fixtures.spec-helpers';
-import { chain, contract, productView } from './chain-fixtures.spec-helpers';
+import { chain, contract, productView, serveChains, settle } from '../shared/chain-fixtures.spec-helpers';
 import { OiPage } from './oi.page';
 import { VolumeOiPanelComponent } from './volume-oi-panel.component';
 
@@ -37,11 +37,10 @@ describe('OiPage', () => {
   });
 
   async function render(products = ['spxw+1', 'spxw', 'spy']) {
-    const get = vi.fn(async (path: string) => CHAINS[decodeURIComponent(path.replace('/api/chain/', ''))]);
     TestBed.configureTestingModule({
       providers: [
         { provide: STREAM_ENVIRONMENT, useValue: { autoStart: false } as StreamEnvironment },
-        { provide: ApiService, useValue: { get } },
+        { provide: ApiService, useValue: { get: vi.fn(serveChains(CHAINS)) } },
       ],
     });
     TestBed.overrideComponent(OiPage, { remove: { imports: [EChartComponent] }, add: { imports: [StubEChart] } });
@@ -51,11 +50,8 @@ describe('OiPage', () => {
       products: products.map((p) => productView(p, CHAINS[p]?.expiry ?? null, 6000, 0.2, 0.2)),
     });
     fixture = TestBed.createComponent(OiPage);
-    await fixture.whenStable();
-    await new Promise((r) => setTimeout(r, 0));
-    await fixture.whenStable();
-    fixture.detectChanges();
-    return { el: fixture.nativeElement as HTMLElement, get, page: fixture.componentInstance };
+    await settle(fixture);
+    return { el: fixture.nativeElement as HTMLElement, page: fixture.componentInstance };
   }
 
   it('builds the strike × expiry matrix of the underlying within ±100 of spot, by expiry', async () => {
@@ -90,18 +86,17 @@ describe('OiPage', () => {
     expect(unusual).toEqual(['5950 P', '6000 C', '6000 P']);
   });
 
-  it('defaults to ±10 for SPY', async () => {
-    const { page } = await render();
-    page.selectGroup('spy');
-    await fixture!.whenStable();
-    await new Promise((r) => setTimeout(r, 0));
+  it('defaults to ±10 for SPY, also after a range was chosen for SPX', async () => {
+    const { el, page } = await render();
+    page.rangeChoice.set(50);
+    el.querySelector<HTMLButtonElement>('[data-testid="underlying-select"] button:nth-child(2)')!.click();
+    await settle(fixture!);
     expect(page.range()).toBe(10);
     expect(page.matrix().strikes).toEqual([595]);
   });
 
-  it('says no chain is served yet when no product has an expiry', async () => {
-    const { el, get } = await render(['spxw+9']);
-    expect(get).not.toHaveBeenCalled();
+  it('shows why there is no chain instead of the tables', async () => {
+    const { el } = await render(['spxw+9']);
     expect(text(el.querySelector('[data-testid="oi-empty"]'))).toContain('No SPX chain is served yet');
     expect(el.querySelector('[data-testid="oi-heatmap"]')).not.toBeNull();
   });

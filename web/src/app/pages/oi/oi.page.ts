@@ -1,10 +1,10 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, signal } from '@angular/core';
 
 import { EChartComponent } from '../../charts/echart.component';
-import { DataStreamService } from '../../core/data-stream.service';
 import { int, price } from '../../core/format';
 import { ChainView } from '../../core/wire';
-import { createChainPoller, deskGroups, productsWithChain, sameKeys } from '../volatility/chain-poller';
+import { createUnderlyingChains } from '../shared/underlying-chains';
+import { UnderlyingSelectComponent } from '../shared/underlying-select.component';
 import { heatmapOption } from './oi-charts';
 import { OiSide, buildOiMatrix, byExpiry, defaultRange, spotOf, summaries } from './oi-matrix';
 import { VolumeOiPanelComponent } from './volume-oi-panel.component';
@@ -18,27 +18,16 @@ const RANGES: Record<string, number[]> = { spy: [5, 10, 20, 50], default: [25, 5
 @Component({
   selector: 'gf-oi-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [EChartComponent, VolumeOiPanelComponent],
+  imports: [EChartComponent, UnderlyingSelectComponent, VolumeOiPanelComponent],
   template: `
     <div class="flex flex-col gap-3" data-testid="oi-page">
       <div class="flex flex-wrap items-center gap-3">
         <h1 class="text-lg font-semibold">Open interest</h1>
-        <div class="flex gap-1" role="group" aria-label="Underlying" data-testid="underlying-select">
-          @for (g of groups(); track g.id) {
-            <button
-              type="button"
-              class="rounded px-3 py-1 text-sm"
-              [class.bg-sky-800]="g.id === groupId()"
-              [class.text-white]="g.id === groupId()"
-              [class.bg-slate-800]="g.id !== groupId()"
-              [class.text-slate-300]="g.id !== groupId()"
-              [attr.aria-pressed]="g.id === groupId()"
-              (click)="selectGroup(g.id)"
-            >
-              {{ g.label }}
-            </button>
-          }
-        </div>
+        <gf-underlying-select
+          [groups]="underlying.groups()"
+          [selectedId]="groupId()"
+          (picked)="selectGroup($event)"
+        />
         <label class="flex items-center gap-2 text-sm text-slate-400">
           strikes ±
           <select
@@ -74,7 +63,7 @@ const RANGES: Record<string, number[]> = { spy: [5, 10, 20, 50], default: [25, 5
       @if (chains().length === 0) {
         <p class="panel py-10 text-center text-sm text-slate-400" data-testid="oi-empty">{{ emptyText() }}</p>
       }
-      @for (e of errorList(); track e.key) {
+      @for (e of underlying.errors(); track e.key) {
         <p class="text-xs text-rose-300" data-testid="chain-error">{{ e.key }}: {{ e.message }}</p>
       }
 
@@ -144,39 +133,25 @@ const RANGES: Record<string, number[]> = { spy: [5, 10, 20, 50], default: [25, 5
   `,
 })
 export class OiPage {
-  private readonly stream = inject(DataStreamService);
+  /** The underlying buttons, and the polled chains of the chosen underlying. */
+  protected readonly underlying = createUnderlyingChains();
 
   protected readonly sides: OiSide[] = ['call', 'put', 'total'];
-  protected readonly groups = deskGroups(this.stream);
-  readonly selected = signal<string | null>(null);
   readonly side = signal<OiSide>('total');
   /** The chosen strike half width, `null` = the group's default. */
   readonly rangeChoice = signal<number | null>(null);
   readonly expiryChoice = signal<string | null>(null);
 
-  readonly groupId = computed(() => {
-    const groups = this.groups();
-    return groups.find((g) => g.id === this.selected())?.id ?? groups[0]?.id ?? null;
-  });
-  private readonly group = computed(() => this.groups().find((g) => g.id === this.groupId()) ?? null);
-  protected readonly groupLabel = computed(() => this.group()?.label ?? '—');
+  readonly groupId = this.underlying.groupId;
+  protected readonly groupLabel = this.underlying.groupLabel;
   readonly range = computed(() => this.rangeChoice() ?? defaultRange(this.groupId() ?? ''));
   protected readonly rangeOptions = computed(() => {
     const base = RANGES[this.groupId() === 'spy' ? 'spy' : 'default'];
     return base.includes(this.range()) ? base : [...base, this.range()].sort((a, b) => a - b);
   });
 
-  private readonly chainKeys = computed(() => {
-    const keys = new Set(this.group()?.keys ?? []);
-    return productsWithChain(this.stream.flowData()?.products ?? []).filter((k) => keys.has(k));
-  }, { equal: sameKeys });
-  private readonly poller = createChainPoller(this.chainKeys);
-
   /** The selected group's loaded chains, by expiry date. */
-  readonly chains = computed(() => {
-    const loaded = this.poller.chains();
-    return byExpiry(this.chainKeys().map((k) => loaded.get(k)).filter((c): c is ChainView => c !== undefined));
-  });
+  readonly chains = computed(() => byExpiry(this.underlying.chains()));
   protected readonly spot = computed(() => spotOf(this.chains()));
   readonly matrix = computed(() => buildOiMatrix(this.chains(), this.side(), this.range()));
   protected readonly heatmap = computed(() => heatmapOption(this.matrix(), this.side()));
@@ -187,24 +162,11 @@ export class OiPage {
     return chains.find((c) => c.product === this.expiryChoice()) ?? chains[0] ?? null;
   });
 
-  protected readonly errorList = computed(() => {
-    const errors = this.poller.errors();
-    return this.chainKeys()
-      .filter((k) => errors[k])
-      .map((k) => ({ key: k, message: errors[k] }));
-  });
-  protected readonly emptyText = computed(() => {
-    if (!this.stream.flowData()) {
-      return 'Waiting for the desk stream…';
-    }
-    if (this.chainKeys().length === 0) {
-      return `No ${this.groupLabel()} chain is served yet (products start with their first quotes).`;
-    }
-    return 'Loading chains…';
-  });
+  /** Shown while no chain is loaded (also after failed fetches, next to their errors). */
+  protected readonly emptyText = computed(() => this.underlying.statusText() ?? 'Loading chains…');
 
   selectGroup(id: string): void {
-    this.selected.set(id);
+    this.underlying.selected.set(id);
     this.rangeChoice.set(null);
     this.expiryChoice.set(null);
   }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { chain, contract, productView } from '../oi/chain-fixtures.spec-helpers';
-import { groupId, groupProducts, productsWithChain } from './chain-poller';
+import { chain, contract, productView } from '../shared/chain-fixtures.spec-helpers';
 import { atmIvOf, ivRvRows, smileOf, smileX, smilesOf, termStructure } from './smile';
 
 describe('smile', () => {
@@ -79,21 +78,5 @@ describe('IV vs realized', () => {
     expect(rows[0].window).toBe('16:00–09:30');
     expect(rows[1].spread).toBeNull();
     expect(ivRvRows([{ name: 'full', from_new_york: '', to_new_york: '', bars: 2, rv: 0.1 }], null)[0].spread).toBeNull();
-  });
-});
-
-describe('product groups', () => {
-  it('groups product keys by underlying in desk order', () => {
-    expect(groupId('spxw+2')).toBe('spxw');
-    expect(groupProducts(['spxw', 'spxw+1', 'spy', 'es', 'spxw+2', 'ndx'])).toEqual([
-      { id: 'spxw', label: 'SPX', keys: ['spxw', 'spxw+1', 'spxw+2'] },
-      { id: 'spy', label: 'SPY', keys: ['spy'] },
-      { id: 'es', label: 'ES', keys: ['es'] },
-      { id: 'ndx', label: 'NDX', keys: ['ndx'] },
-    ]);
-  });
-
-  it('asks chains only of products with an expiry', () => {
-    expect(productsWithChain([productView('spxw', null, null, null, null), productView('spy', '2026-11-30', 600, 0.2, 0.2)])).toEqual(['spy']);
   });
 });

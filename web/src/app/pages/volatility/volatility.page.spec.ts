@@ -6,7 +6,7 @@ import { EChartComponent } from '../../charts/echart.component';
 import { ApiService } from '../../core/api.service';
 import { DataStreamService, STREAM_ENVIRONMENT, StreamEnvironment } from '../../core/data-stream.service';
 import { ChainView, DeskView } from '../../core/wire';
-import { chain, contract, productView } from '../oi/chain-fixtures.spec-helpers';
+import { chain, contract, productView, serveChains, settle } from '../shared/chain-fixtures.spec-helpers';
 import { desk, market } from '../ranges/fixtures.spec-helpers';
 import { IvRvPanelComponent } from './iv-rv-panel.component';
 import { VolatilityPage } from './volatility.page';
@@ -41,17 +41,10 @@ describe('VolatilityPage', () => {
   afterEach(() => {
     fixture?.destroy();
     fixture = null;
-    vi.useRealTimers();
   });
 
   async function render(withMarket: boolean) {
-    const get = vi.fn(async (path: string) => {
-      const key = decodeURIComponent(path.replace('/api/chain/', ''));
-      if (!CHAINS[key]) {
-        throw new Error(`no product "${key}"`);
-      }
-      return CHAINS[key];
-    });
+    const get = vi.fn(serveChains(CHAINS));
     TestBed.configureTestingModule({
       providers: [
         { provide: STREAM_ENVIRONMENT, useValue: { autoStart: false } as StreamEnvironment },
@@ -62,16 +55,12 @@ describe('VolatilityPage', () => {
     TestBed.overrideComponent(IvRvPanelComponent, { remove: { imports: [EChartComponent] }, add: { imports: [StubEChart] } });
     TestBed.inject(DataStreamService).flowData.set(deskWith(withMarket));
     fixture = TestBed.createComponent(VolatilityPage);
-    await fixture.whenStable();
-    await new Promise((r) => setTimeout(r, 0));
-    await fixture.whenStable();
-    fixture.detectChanges();
-    return { el: fixture.nativeElement as HTMLElement, get, page: fixture.componentInstance };
+    await settle(fixture);
+    return { el: fixture.nativeElement as HTMLElement, page: fixture.componentInstance };
   }
 
-  it('fetches the chains of the selected underlying that have an expiry and builds one smile per expiry', async () => {
-    const { el, get, page } = await render(true);
-    expect(get.mock.calls.map((c) => c[0]).sort()).toEqual(['/api/chain/spxw', '/api/chain/spxw%2B1']);
+  it('builds one smile per expiry of the selected underlying and its ATM term structure', async () => {
+    const { el, page } = await render(true);
     expect(page.smiles().map((s) => s.label)).toEqual(['spxw 2026-11-30', 'spxw+1 2026-12-01']);
     expect(el.querySelector('[data-testid="smile-chart"]')).not.toBeNull();
     expect(el.querySelector('[data-testid="term-chart"]')).not.toBeNull();
@@ -83,12 +72,10 @@ describe('VolatilityPage', () => {
     expect(text(el.querySelector('[data-testid="term-row"] td:last-child'))).toBe('29.0%');
   });
 
-  it('switches underlying and refetches', async () => {
-    const { get, page } = await render(true);
-    page.selected.set('spy');
-    await fixture!.whenStable();
-    await new Promise((r) => setTimeout(r, 0));
-    expect(get).toHaveBeenCalledWith('/api/chain/spy');
+  it('follows the underlying buttons with both the smiles and the term structure', async () => {
+    const { el, page } = await render(true);
+    el.querySelector<HTMLButtonElement>('[data-testid="underlying-select"] button:nth-child(2)')!.click();
+    await settle(fixture!);
     expect(page.smiles().map((s) => s.product)).toEqual(['spy']);
     expect(page.term().map((t) => t.product)).toEqual(['spy']);
   });

@@ -3,8 +3,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { EChartComponent } from '../../charts/echart.component';
 import { DataStreamService } from '../../core/data-stream.service';
 import { pct, price } from '../../core/format';
-import { ChainView } from '../../core/wire';
-import { createChainPoller, deskGroups, productsWithChain, sameKeys } from './chain-poller';
+import { createUnderlyingChains } from '../shared/underlying-chains';
+import { UnderlyingSelectComponent } from '../shared/underlying-select.component';
 import { IvRvPanelComponent } from './iv-rv-panel.component';
 import { SmileAxis, smilesOf, termStructure } from './smile';
 import { smileOption, termOption } from './vol-charts';
@@ -17,27 +17,16 @@ import { smileOption, termOption } from './vol-charts';
 @Component({
   selector: 'gf-volatility-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [EChartComponent, IvRvPanelComponent],
+  imports: [EChartComponent, IvRvPanelComponent, UnderlyingSelectComponent],
   template: `
     <div class="flex flex-col gap-3" data-testid="volatility-page">
       <div class="flex flex-wrap items-center gap-3">
         <h1 class="text-lg font-semibold">Volatility</h1>
-        <div class="flex gap-1" role="group" aria-label="Underlying" data-testid="underlying-select">
-          @for (g of groups(); track g.id) {
-            <button
-              type="button"
-              class="rounded px-3 py-1 text-sm"
-              [class.bg-sky-800]="g.id === groupId()"
-              [class.text-white]="g.id === groupId()"
-              [class.bg-slate-800]="g.id !== groupId()"
-              [class.text-slate-300]="g.id !== groupId()"
-              [attr.aria-pressed]="g.id === groupId()"
-              (click)="selected.set(g.id)"
-            >
-              {{ g.label }}
-            </button>
-          }
-        </div>
+        <gf-underlying-select
+          [groups]="underlying.groups()"
+          [selectedId]="underlying.groupId()"
+          (picked)="underlying.selected.set($event)"
+        />
         <label class="flex items-center gap-2 text-sm text-slate-400">
           x axis
           <select
@@ -65,7 +54,7 @@ import { smileOption, termOption } from './vol-charts';
               </p>
             }
           </div>
-          @for (e of errorList(); track e.key) {
+          @for (e of underlying.errors(); track e.key) {
             <p class="text-xs text-rose-300" data-testid="chain-error">{{ e.key }}: {{ e.message }}</p>
           }
         </section>
@@ -113,62 +102,26 @@ import { smileOption, termOption } from './vol-charts';
 export class VolatilityPage {
   private readonly stream = inject(DataStreamService);
 
-  protected readonly groups = deskGroups(this.stream);
-  /** The user's choice of underlying (`spxw`, `spy`, `es`); `null` = the first group. */
-  readonly selected = signal<string | null>(null);
+  /** The underlying buttons, and the polled chains of the chosen underlying. */
+  protected readonly underlying = createUnderlyingChains();
   readonly axis = signal<SmileAxis>('strike');
-
-  readonly groupId = computed(() => {
-    const groups = this.groups();
-    const chosen = this.selected();
-    return groups.find((g) => g.id === chosen)?.id ?? groups[0]?.id ?? null;
-  });
-  protected readonly group = computed(() => this.groups().find((g) => g.id === this.groupId()) ?? null);
-  protected readonly groupLabel = computed(() => this.group()?.label ?? '—');
-
-  /** Products of the selected group that the server has a chain for. */
-  private readonly chainKeys = computed(() => {
-    const keys = new Set(this.group()?.keys ?? []);
-    return productsWithChain(this.stream.flowData()?.products ?? []).filter((k) => keys.has(k));
-  }, { equal: sameKeys });
-  private readonly poller = createChainPoller(this.chainKeys);
+  protected readonly groupLabel = this.underlying.groupLabel;
 
   protected readonly market = computed(() => this.stream.flowData()?.market ?? null);
 
-  readonly smiles = computed(() => {
-    const chains = this.poller.chains();
-    const list = this.chainKeys()
-      .map((k) => chains.get(k))
-      .filter((c): c is ChainView => c !== undefined);
-    return smilesOf(list);
-  });
+  readonly smiles = computed(() => smilesOf(this.underlying.chains()));
   protected readonly smileChart = computed(() => smileOption(this.smiles(), this.axis()));
 
+  /** ATM IVs of every product of the group (from the stream, chain or not). */
   readonly term = computed(() => {
-    const keys = new Set(this.group()?.keys ?? []);
+    const keys = new Set(this.underlying.group()?.keys ?? []);
     return termStructure((this.stream.flowData()?.products ?? []).filter((p) => keys.has(p.product)));
   }, { equal: (a, b) => JSON.stringify(a) === JSON.stringify(b) });
   protected readonly termChart = computed(() => termOption(this.term()));
 
-  protected readonly errorList = computed(() => {
-    const errors = this.poller.errors();
-    return this.chainKeys()
-      .filter((k) => errors[k])
-      .map((k) => ({ key: k, message: errors[k] }));
-  });
-
-  protected readonly smileEmptyText = computed(() => {
-    if (!this.stream.flowData()) {
-      return 'Waiting for the desk stream…';
-    }
-    if (this.chainKeys().length === 0) {
-      return `No ${this.groupLabel()} chain is served yet (products start with their first quotes).`;
-    }
-    if (this.poller.loading()) {
-      return 'Loading chains…';
-    }
-    return `No implied volatilities in the ${this.groupLabel()} chains yet.`;
-  });
+  protected readonly smileEmptyText = computed(
+    () => this.underlying.statusText() ?? `No implied volatilities in the ${this.groupLabel()} chains yet.`,
+  );
 
   protected readonly pct = pct;
   protected readonly price = price;

@@ -1,3 +1,5 @@
+import { ComponentFixture } from '@angular/core/testing';
+
 import { ChainContractView, ChainView, ProductView, SideView } from '../../core/wire';
 
 /** A contract with the given fields (everything else zero/null). */
@@ -81,4 +83,23 @@ export function productView(
             { strike: atm, atm: true, call: side({ iv: callIv }), put: side({ iv: putIv }), gex_oi: null, gex_flow: null },
           ],
   };
+}
+
+/** A stand-in for `ApiService.get` that serves `chains` at `/api/chain/{key}` and fails for other keys. */
+export function serveChains(chains: Record<string, ChainView>): (path: string) => Promise<ChainView> {
+  return async (path) => {
+    const key = decodeURIComponent(path.replace('/api/chain/', ''));
+    if (!chains[key]) {
+      throw new Error(`no product "${key}"`);
+    }
+    return chains[key];
+  };
+}
+
+/** Lets the chain fetches started by change detection resolve, then renders their result. */
+export async function settle(fixture: ComponentFixture<unknown>): Promise<void> {
+  await fixture.whenStable();
+  await new Promise((r) => setTimeout(r, 0));
+  await fixture.whenStable();
+  fixture.detectChanges();
 }
