@@ -21,7 +21,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use gammaflow_model::event::Event;
 use gammaflow_sources::databento::write::{WriteOptions, write_day};
-use gammaflow_sources::sim::{SimConfig, Simulator, day_statistics};
+use gammaflow_sources::sim::{Products, SimConfig, Simulator, day_statistics};
 use jiff::civil::Date;
 
 use crate::tape_cmd::default_sim_date;
@@ -35,6 +35,39 @@ pub enum SimFormat {
     Csv,
     /// Both.
     Both,
+}
+
+/// A product `sim --products` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimProductArg {
+    /// `I:SPX` index values (not in Databento files: nothing is written for them).
+    SpxIndex,
+    /// ES front-month futures.
+    Es,
+    /// SPY shares (not in the Databento datasets written: nothing is written for them).
+    Spy,
+    /// SPXW options (OPRA).
+    SpxwOptions,
+    /// SPY options (OPRA).
+    SpyOptions,
+    /// Options on ES futures (CME).
+    EsOptions,
+}
+
+/// The simulator's product switches for `list` (every product when empty).
+fn products(list: &[SimProductArg]) -> Products {
+    if list.is_empty() {
+        return Products::ALL;
+    }
+    let on = |p| list.contains(&p);
+    Products {
+        spx_index: on(SimProductArg::SpxIndex),
+        es: on(SimProductArg::Es),
+        spy: on(SimProductArg::Spy),
+        spxw_options: on(SimProductArg::SpxwOptions),
+        spy_options: on(SimProductArg::SpyOptions),
+        es_options: on(SimProductArg::EsOptions),
+    }
 }
 
 /// Arguments of `gammaflow sim`.
@@ -71,6 +104,10 @@ pub struct SimArgs {
     /// File encodings to write.
     #[arg(long, value_enum, default_value_t = SimFormat::Both)]
     pub format: SimFormat,
+    /// Products to simulate, comma-separated (default: all). The master builder needs `es` and
+    /// `spxw-options`; the SPY and ES option quotes are most of the other files' size.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub products: Vec<SimProductArg>,
     /// Start each day at 08:00 ET (as the live desk's simulator) instead of the Globex open the
     /// evening before; the night is then one price gap and ES has no overnight records.
     #[arg(long)]
@@ -92,6 +129,7 @@ pub fn run(args: &SimArgs) -> Result<()> {
         es_strikes: args.es_strikes,
         expiries: args.expiries,
         globex_overnight: !args.no_overnight,
+        products: products(&args.products),
         ..SimConfig::default()
     };
     let simulator = Simulator::new(config).context("cannot start the simulator")?;

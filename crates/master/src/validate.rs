@@ -15,7 +15,8 @@
 //!   are in the rolling window of the last `window` (30) accepted returns and
 //!   `|r − median| > k × 1.4826 × MAD` (k = 12) **and** `|r| ≥ min_jump` (0.4 %; a floor so that a
 //!   one-tick move in a dead market with MAD = 0 is not an outlier). Flagged returns do not
-//!   enter the window.
+//!   enter the window, and the window starts again at the cash open and at the cash close (the
+//!   quiet Globex night would make the open's normal moves look like outliers).
 //! * `stale`: `stale_minutes` (10) or more consecutive bars with the same close, all starting
 //!   in the cash session (09:30 ET to the cash close); one finding per run.
 //! * `holiday`: a file named for a weekend or NYSE holiday (the date in its name), or bars

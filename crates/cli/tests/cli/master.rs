@@ -65,12 +65,10 @@ fn master_build_on_simulated_days_is_reproducible_and_described() {
         "0.01",
         "--format",
         "dbn",
+        "--products",
+        "es,spxw-options",
         "--spxw-strikes",
-        "2",
-        "--spy-strikes",
-        "2",
-        "--es-strikes",
-        "2",
+        "4",
         "--expiries",
         "1",
     ]);
@@ -86,9 +84,12 @@ fn master_build_on_simulated_days_is_reproducible_and_described() {
     let run = gammaflow(&["master", "build", "--config", &c]);
     assert!(run.ok, "{}", run.stderr);
     let summary = run.stdout.lines().last().unwrap();
+    // The simulated days pass every validator: ES prints in each minute of the Globex night,
+    // the SPXW quotes are current at every IV instant.
     assert!(
-        summary.starts_with("SUMMARY days_built=3 skipped=0 flagged="),
-        "{summary}"
+        summary.starts_with("SUMMARY days_built=3 skipped=0 flagged=0 "),
+        "{summary}\n{}",
+        run.stderr
     );
     assert!(summary.contains(" rows=3 seconds="), "{summary}");
     assert!(
@@ -106,6 +107,9 @@ fn master_build_on_simulated_days_is_reproducible_and_described() {
     // OPRA wired in: the SPX open (put-call parity), the ATM IV and with them the bands.
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     for r in &rows {
+        // 20:15 ET the evening before to the 16:00 close: every minute has a bar.
+        assert_eq!(&r[col("es_bars")], "1185");
+        assert!(r[col("quality_flags")].is_empty());
         for name in [
             "spx_open",
             "basis_at_open",
@@ -118,7 +122,7 @@ fn master_build_on_simulated_days_is_reproducible_and_described() {
         }
         // No GEXBot files in the simulated inputs: the vendor's level and the difference stay
         // empty. (Our own level needs a chain wide enough for the gamma profile to cross zero
-        // near spot; this 5-strike chain is not, so it may be empty here:
+        // near spot; this 9-strike chain is not, so it may be empty here:
         // `master::build::gex_columns_are_filled_from_opra_and_gexbot` covers the filled case.)
         assert!(r[col("gex_zero_gamma_gexbot")].is_empty());
         assert!(r[col("gex_zero_gamma_diff")].is_empty());

@@ -108,6 +108,8 @@ struct Day {
     last_ts: Option<u64>,
     prev_close: Option<Price>,
     returns: VecDeque<f64>,
+    /// The session part of the last return: 0 before the cash open, 1 in it, 2 after.
+    part: u8,
     cash: Option<(UnixNanos, UnixNanos)>,
     stale: Option<Run>,
     basis: Option<Run>,
@@ -265,6 +267,7 @@ impl SeriesValidator {
             last_ts: None,
             prev_close: None,
             returns: VecDeque::new(),
+            part: 0,
             cash,
             stale: None,
             basis: None,
@@ -341,6 +344,18 @@ impl SeriesValidator {
         let r = (close.to_f64() / prev.to_f64()).ln();
         if !r.is_finite() {
             return;
+        }
+        // Globex night and cash session differ several times in variance: the robust window
+        // starts again at the cash open and at the close.
+        let part = match day.cash {
+            Some((open, _)) if ts < open => 0,
+            Some((_, close)) if ts < close => 1,
+            Some(_) => 2,
+            None => 0,
+        };
+        if part != day.part {
+            day.part = part;
+            day.returns.clear();
         }
         let mut reason = None;
         if r.abs() >= cfg.max_jump {

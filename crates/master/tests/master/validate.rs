@@ -155,6 +155,32 @@ fn each_check_on_constructed_input() {
     assert_eq!(r.flags_of(D).to_string(), "basis_out_of_bounds");
 }
 
+/// A quiet night then a busy open: swings of up to 0.6 % a minute from 09:30 ET are the cash session's regime,
+/// not outliers against the night's one-tick returns (the window starts again at the open); the
+/// same swing at 09:00 ET, in the night's regime, is.
+#[test]
+fn the_outlier_window_starts_again_at_the_open() {
+    let at = |h, m| from_new_york(D, time(h, m, 0, 0)).unwrap();
+    // Returns uniform in ±0.6 % (a fixed LCG) for 30 minutes from `from`, on the 0.25 grid.
+    let swing = |from: UnixNanos| {
+        let mut bars = day(D, |_, _| {});
+        let (mut seed, mut level) = (12_345_u64, 6000.0_f64);
+        for b in bars.iter_mut() {
+            if b.ts >= from && (b.ts.0 - from.0) / MIN < 30 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let u = (seed >> 11) as f64 / (1u64 << 53) as f64;
+                level *= 1.0 + (u - 0.5) * 0.012;
+                *b = bar(D, b.ts, (level * 4.0).round() / 4.0, b.record);
+            }
+        }
+        bars
+    };
+    let f = run(&swing(at(9, 30)));
+    assert!(f.iter().all(|x| x.0 != Check::Outlier), "{f:?}");
+    let f = run(&swing(at(9, 0)));
+    assert!(f.iter().any(|x| x.0 == Check::Outlier), "{f:?}");
+}
+
 /// The real ESU24 sample (attributed to 2024-07-01): 30 bars 19:40–20:09 ET, the rest of the day
 /// missing in three runs; nothing else.
 #[test]
