@@ -55,6 +55,7 @@ mod columns;
 mod discover;
 mod gex_day;
 mod options;
+mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -85,6 +86,7 @@ use crate::rv::{Bar1m, RvDay, RvEngine};
 use crate::validate::Finding;
 use crate::validate::{SeriesValidator, ValidationConfig};
 use columns::BarStats;
+use report::{MISSING_DAY, SkipKind, Skipped};
 
 /// The per-day inputs hook: SPX open and ATM IV of a trade date.
 pub type InputsHook<'a> = dyn FnMut(Date) -> Result<DayInputs, MasterError> + 'a;
@@ -124,7 +126,7 @@ struct State<'c> {
     rv_days: BTreeMap<Date, RvDay>,
     validator: SeriesValidator,
     built: BTreeMap<Date, Built>,
-    skipped: BTreeMap<String, String>,
+    skipped: BTreeMap<String, Skipped>,
     seen: BTreeSet<Date>,
     used: BTreeSet<(String, PathBuf)>,
     /// Report rows that are not validator findings (OPRA failures).
@@ -318,42 +320,8 @@ pub fn build_with(
     // The validation report: the validators' findings of the days in range, plus skipped days.
     let in_range =
         |d: &Date| options.from.is_none_or(|f| *d >= f) && options.to.is_none_or(|t| *d <= t);
-    let mut report_rows: Vec<[String; 5]> = report
-        .findings()
-        .iter()
-        .filter(|f| in_range(&f.trade_date))
-        .map(|f| {
-            [
-                f.trade_date.to_string(),
-                f.check.name().to_owned(),
-                f.source_file.clone(),
-                f.record.to_string(),
-                f.detail.clone(),
-            ]
-        })
-        .collect();
-    for (date, reason) in &skipped {
-        let check = if reason == MISSING_DAY {
-            "missing_day"
-        } else {
-            "unreadable"
-        };
-        report_rows.push([
-            date.clone(),
-            check.into(),
-            String::new(),
-            String::new(),
-            format!("day skipped: {reason}"),
-        ]);
-    }
-    report_rows.extend(notes);
-    report_rows.sort();
-    let mut report_csv = String::new();
-    let header: Vec<String> = report_columns().into_iter().map(|c| c.name).collect();
-    export::push_csv_line(&mut report_csv, header.iter().map(String::as_str));
-    for r in &report_rows {
-        export::push_csv_line(&mut report_csv, r.iter().map(String::as_str));
-    }
+    let (report_csv, report_rows) =
+        report::report_csv(report.findings(), in_range, &skipped, notes);
 
     let dict = export::dictionary_csv(&[
         (MASTER_OUTPUT, &master.columns),
@@ -404,7 +372,7 @@ pub fn build_with(
         (
             format!("{VALIDATION_REPORT}_{stem}.csv"),
             report_csv.into_bytes(),
-            report_rows.len(),
+            report_rows,
         ),
     ];
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -432,9 +400,9 @@ pub fn build_with(
         row_count: master.rows.len(),
         skipped: skipped
             .iter()
-            .map(|(d, r)| SkippedDay {
+            .map(|(d, s)| SkippedDay {
                 trade_date: d.clone(),
-                reason: r.clone(),
+                reason: s.reason.clone(),
             })
             .collect(),
         pending_columns: pending_columns(config)
@@ -502,6 +470,16 @@ impl State<'_> {
     }
 
     fn skip(&mut self, date: Option<Date>, reason: String, progress: &mut dyn FnMut(&Progress)) {
+        self.skip_as(SkipKind::Unreadable, date, reason, progress);
+    }
+
+    fn skip_as(
+        &mut self,
+        kind: SkipKind,
+        date: Option<Date>,
+        reason: String,
+        progress: &mut dyn FnMut(&Progress),
+    ) {
         if let Some(d) = date
             && !self.in_range(d)
         {
@@ -522,7 +500,7 @@ impl State<'_> {
             total_hint: self.total_hint,
             status: DayStatus::Skipped(reason.clone()),
         });
-        self.skipped.insert(key, reason);
+        self.skipped.insert(key, Skipped { kind, reason });
     }
 
     fn day(
@@ -706,26 +684,17 @@ impl State<'_> {
         })
     }
 
-    /// Skips, as [`MISSING_DAY`], every trading day from `--from` (else the first date read) to
-    /// `--to` (else the last date read) that no input file had bars for.
+    /// Skips as missing every trading day of the build's range that no input file had bars for
+    /// (see [`report::missing_trading_days`]).
     fn skip_missing_days(&mut self, progress: &mut dyn FnMut(&Progress)) {
-        let (Some(first), Some(last)) = (self.seen.first().copied(), self.seen.last().copied())
-        else {
-            return;
-        };
-        let (from, to) = (
-            self.options.from.unwrap_or(first),
-            self.options.to.unwrap_or(last),
-        );
-        let mut d = from;
-        while d <= to {
-            if calendar::is_trading_day(d).unwrap_or(false) && !self.seen.contains(&d) {
-                self.skip(Some(d), MISSING_DAY.to_owned(), progress);
-            }
-            match d.tomorrow() {
-                Ok(next) => d = next,
-                Err(_) => break,
-            }
+        let days = report::missing_trading_days(&self.seen, self.options.from, self.options.to);
+        for d in days {
+            self.skip_as(
+                SkipKind::MissingDay,
+                Some(d),
+                MISSING_DAY.to_owned(),
+                progress,
+            );
         }
     }
 
@@ -798,9 +767,6 @@ impl State<'_> {
         Ok(r.finish())
     }
 }
-
-/// The reason of a trading day without input (report check `missing_day`).
-const MISSING_DAY: &str = "no input file has ES bars for this trading day";
 
 fn bar_stats(bars: &[EsBar]) -> BarStats {
     let f = |p: gammaflow_model::Price| p.to_f64();

@@ -1,7 +1,8 @@
 //! Dev-only fixtures for gammaflow's tests.
 //!
 //! The real market data that tests run against lives outside the repository, in `../shared/data/`
-//! (read-only, see its README). [`shared_data`] finds a file there from any crate's tests.
+//! (read-only, see its README). [`shared_data`] finds a file there from any crate's tests;
+//! [`make_writable`] undoes the builder's read-only outputs before a test cleans up.
 //! [`polygon::FakePolygon`] is a local fake of the Polygon/Massive WebSocket and REST servers.
 //!
 //! ```
@@ -33,6 +34,27 @@ pub fn shared_data_root() -> PathBuf {
         }
     }
     start.join("../../../shared/data")
+}
+
+/// Clears the read-only bit of every file under `dir`, recursively (the master builder makes its
+/// finalized outputs read-only; tests call this before deleting or rewriting them). A missing
+/// `dir` is fine: nothing to do. Errors with the first I/O error met while walking `dir`.
+pub fn make_writable(dir: &Path) -> std::io::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for e in entries {
+        let p = e?.path();
+        if p.is_dir() {
+            make_writable(&p)?;
+        } else {
+            let mut perm = std::fs::metadata(&p)?.permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perm.set_readonly(false);
+            std::fs::set_permissions(&p, perm)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,23 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::support::{gammaflow, temp_path};
-
-fn make_writable(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            make_writable(&p);
-        } else {
-            let mut perm = std::fs::metadata(&p).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perm.set_readonly(false);
-            std::fs::set_permissions(&p, perm).unwrap();
-        }
-    }
-}
+use gammaflow_testkit::make_writable;
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
@@ -50,7 +34,7 @@ fn find(dir: &Path, prefix: &str, ext: &str) -> PathBuf {
 #[test]
 fn master_build_on_simulated_days_is_reproducible_and_described() {
     let dir = temp_path("master-sim");
-    make_writable(&dir);
+    make_writable(&dir).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     let d = dir.display().to_string();
     let sim = gammaflow(&[
@@ -177,7 +161,7 @@ fn master_build_on_simulated_days_is_reproducible_and_described() {
     for c in master["columns"].as_array().unwrap() {
         assert!(c["type"].is_string() && c["description"].is_string());
     }
-    make_writable(&dir);
+    make_writable(&dir).unwrap();
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The GEX columns of a day: GEXBot's zero gamma, ours from the OPRA 0DTE chain by open interest,
-//! the offset between the two price terms and their difference, all at one instant (see [`gex_instant`] and the build's module
-//! documentation).
+//! the offset between the two price terms and their difference, all at one instant (see
+//! [`gex_instant`] and the build's module documentation).
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,8 @@ pub struct GexValues {
 }
 
 impl GexValues {
-    /// The values, with the difference in the vendor's terms.
+    /// The values, with the difference in the vendor's terms (the rule of
+    /// [`crate::gex::compare`], for the zero-gamma level alone).
     pub fn new(gexbot: Option<f64>, own: Option<f64>, offset: Option<f64>) -> Self {
         let diff = match (gexbot, own, offset) {
             (Some(v), Some(o), Some(x)) => Some(v - (o + x)),

@@ -15,33 +15,16 @@ use gammaflow_model::session::{CASH_OPEN, from_new_york, to_new_york};
 use gammaflow_model::{Ticker, UnixNanos};
 use gammaflow_sources::databento::{self, write::WriteOptions, write::write_day};
 use gammaflow_sources::sim::{Products, SimConfig, Simulator};
-use gammaflow_testkit::shared_data;
+use gammaflow_testkit::{make_writable, shared_data};
 use jiff::civil::{Date, date};
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gammaflow-master-{name}-{}", std::process::id()));
-    make_writable(&dir);
+    make_writable(&dir).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn make_writable(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            make_writable(&p);
-        } else {
-            let mut perm = std::fs::metadata(&p).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perm.set_readonly(false);
-            std::fs::set_permissions(&p, perm).unwrap();
-        }
-    }
 }
 
 /// Three simulated days (ES and SPX only) written as Databento files; the SPX open of each day
@@ -343,7 +326,7 @@ fn simulated_history_builds_reproducibly() {
         .collect();
     assert_eq!(missing.len(), 1, "{report:?}");
     assert_eq!(missing[0]["trade_date"], "2025-06-10");
-    make_writable(&dir);
+    make_writable(&dir).unwrap();
 }
 
 /// The real Databento ES sample (2024-07-01 19:40–20:09 ET bars, 19:58–20:02 ET trades) under
@@ -473,5 +456,5 @@ fn gex_columns_are_filled_from_opra_and_gexbot() {
         let manifest = std::fs::read_to_string(file_named(&summary, "MANIFEST_", ".json")).unwrap();
         assert!(!manifest.contains("gex_zero_gamma"), "{manifest}");
     }
-    make_writable(&dir);
+    make_writable(&dir).unwrap();
 }
